@@ -1,0 +1,1 @@
+"""Cron job wrappers: one small module per stored procedure or external fetch (job-runner issue)."""

@@ -1,0 +1,58 @@
+"""``crashstats``: the entry point (console script)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Sequence
+
+from pyapp import __version__
+from pyapp.cli import config_cmd, db_cmd, setup_cmd, up_cmd
+from pyapp.cli.base import ArgumentParser, Context, setup_logging
+from pyapp.errors import CrashstatsError
+
+log = logging.getLogger("pyapp.cli")
+
+#: subcommand modules, in the order --help lists them (the seed's order of steps)
+COMMANDS = (up_cmd, db_cmd, setup_cmd, config_cmd)
+
+
+def build_parser() -> ArgumentParser:
+    parser = ArgumentParser(
+        prog="crashstats",
+        description="crashstats: crash reporting on PostgreSQL (collector, processor, reports, web).",
+        epilog="Configuration comes from the environment and from *.conf files in --config-dir "
+        "(KEY='value' lines, as in the seed's socorro-config folder).",
+    )
+    parser.add_argument("--version", action="version", version=f"crashstats {__version__}")
+    parser.add_argument(
+        "--config-dir", metavar="DIR", help="directory of *.conf files (default $CRASHSTATS_CONFIG_DIR)"
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debugging detail")
+    parser.add_argument("-q", "--quiet", action="store_true", help="log warnings and errors only")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
+    subparsers.required = True
+    for module in COMMANDS:
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    ctx = Context(args)
+    level = "DEBUG" if args.verbose else "WARNING" if args.quiet else None
+    try:
+        setup_logging(level or ctx.config["CRASHSTATS_LOG_LEVEL"])
+        return int(args.func(ctx) or 0)
+    except CrashstatsError as exc:
+        sys.stderr.write(f"crashstats: error: {exc}\n")
+        log.debug("details", exc_info=True)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("crashstats: interrupted\n")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""``crashstats setup``: the seed's ``setup-socorro.sh`` steps."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from urllib.parse import urlsplit, urlunsplit
+
+from pyapp import db, migrate
+from pyapp.cli.base import Context, mask_url, out
+from pyapp.embedded import cluster_from_config
+
+log = logging.getLogger(__name__)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "setup",
+        help="the seed's setup-socorro.sh steps (postgres)",
+        description="Set up a fresh installation, step by step as in the seed document: "
+        "`setup postgres` creates the breakpad database if missing and builds the schema.",
+    )
+    sub = parser.add_subparsers(dest="setup_command", metavar="STEP", parser_class=type(parser))
+    sub.required = True
+    p = sub.add_parser(
+        "postgres",
+        help="create the database if missing, then upgrade the schema (setup-socorro.sh postgres)",
+    )
+    p.set_defaults(func=setup_postgres)
+
+
+def admin_url(url: str) -> str:
+    """The same server and credentials, database ``postgres`` (to CREATE DATABASE from)."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/postgres"))
+
+
+def database_name(url: str) -> str:
+    return urlsplit(url).path.lstrip("/") or "breakpad"
+
+
+def setup_postgres(ctx: Context) -> int:
+    url = ctx.database_url(required=False)
+    if url is None:
+        cluster = cluster_from_config(ctx.config)
+        url = cluster.start()
+        out(f"started the embedded PostgreSQL: {mask_url(url)}")
+    name = database_name(url)
+    if db.create_database(admin_url(url), name):
+        out(f"created database {name}")
+    before, after = migrate.upgrade(url)
+    if before == after:
+        out(f"schema of {name} already at {', '.join(after)}")
+    else:
+        out(f"schema of {name} upgraded from {', '.join(before) or 'base'} to {', '.join(after)}")
+    return 0

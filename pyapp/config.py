@@ -1,0 +1,451 @@
+"""Configuration: environment variables plus a directory of the seed's ``*.conf`` files.
+
+Sources, strongest first:
+
+1. environment variables (so envconsul / Consul works as in the seed);
+2. ``*.conf`` files (``KEY='value'`` lines, ``#`` comments) in the configuration directory:
+   ``--config-dir``, else ``$CRASHSTATS_CONFIG_DIR``, else ``/etc/crashstats`` when it exists;
+3. the defaults declared in :data:`SETTINGS`.
+
+Every key is declared below with its type. A ``*.conf`` line with an undeclared key, an
+environment variable in one of our namespaces (``CRASHSTATS_*``, ``resource__*``, ...) that
+is not declared, a value that does not parse, or a seed placeholder left in place
+(``'@@@DATABASE_HOSTNAME@@@'``) fails at start with a :class:`ConfigError` naming the key.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from pyapp.errors import ConfigError
+
+
+def mask_url(url: str) -> str:
+    """The URL with its password replaced by ****."""
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":****@", 1)
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url
+
+
+def _parse_bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError("expected a boolean (true/false, yes/no, 1/0)")
+
+
+def _parse_int(raw: str) -> int:
+    return int(raw.strip())
+
+
+def _parse_float(raw: str) -> float:
+    return float(raw.strip())
+
+
+def _parse_list(raw: str) -> list[str]:
+    """A comma- or newline-separated list, blanks dropped."""
+    return [item.strip() for item in re.split(r"[,\n]", raw) if item.strip()]
+
+
+def _parse_str(raw: str) -> str:
+    return raw
+
+
+def _parse_url(raw: str) -> str:
+    parts = urlsplit(raw.strip())
+    if parts.scheme not in {"postgresql", "postgres", "postgresql+psycopg"}:
+        raise ValueError("expected a postgresql:// URL")
+    return raw.strip()
+
+
+def _parse_log_level(raw: str) -> str:
+    level = raw.strip().upper()
+    if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+        raise ValueError("expected one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+    return level
+
+
+def _parse_django_engine(raw: str) -> str:
+    if "postgres" not in raw:
+        raise ValueError("crashstats only runs on PostgreSQL")
+    return raw
+
+
+PARSERS: dict[str, Callable[[str], Any]] = {
+    "str": _parse_str,
+    "secret": _parse_str,
+    "int": _parse_int,
+    "float": _parse_float,
+    "bool": _parse_bool,
+    "list": _parse_list,
+    "url": _parse_url,
+    "log_level": _parse_log_level,
+    "django_engine": _parse_django_engine,
+}
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One declared configuration key."""
+
+    name: str
+    kind: str
+    default: Any
+    help: str
+    aliases: tuple[str, ...] = ()
+    #: accepted for compatibility with the seed's files, without effect in crashstats
+    ignored: bool = False
+    #: a regular expression instead of a fixed name (e.g. destination__storage0__...)
+    pattern: bool = False
+
+
+SETTINGS: tuple[Setting, ...] = (
+    # --- where things live --------------------------------------------------------------
+    Setting("CRASHSTATS_CONFIG_DIR", "str", None, "directory of *.conf files (KEY='value' lines)"),
+    Setting("CRASHSTATS_VAR_DIR", "str", "var", "state directory: embedded PostgreSQL, dumps, caches"),
+    Setting("CRASHSTATS_LOG_LEVEL", "log_level", "INFO", "logging level"),
+    # --- PostgreSQL (the seed's common.conf names and webapp-django.conf names) ---------
+    Setting("DATABASE_URL", "url", None, "postgresql:// URL of the breakpad database (wins over the parts)"),
+    Setting(
+        "resource__postgresql__database_hostname",
+        "str",
+        None,
+        "PostgreSQL host name",
+        aliases=("DATABASE_HOST",),
+    ),
+    Setting(
+        "resource__postgresql__database_port",
+        "int",
+        None,
+        "PostgreSQL port",
+        aliases=("DATABASE_PORT",),
+    ),
+    Setting(
+        "resource__postgresql__database_name",
+        "str",
+        None,
+        "database name (default breakpad)",
+        aliases=("DATABASE_NAME",),
+    ),
+    Setting(
+        "secrets__postgresql__database_username",
+        "str",
+        None,
+        "PostgreSQL user name (default breakpad_rw)",
+        aliases=("DATABASE_USER",),
+    ),
+    Setting(
+        "secrets__postgresql__database_password",
+        "secret",
+        None,
+        "PostgreSQL password",
+        aliases=("DATABASE_PASSWORD",),
+    ),
+    Setting("DATABASE_ENGINE", "django_engine", None, "Django engine name from the seed; must be PostgreSQL"),
+    Setting("CRASHSTATS_DB_POOL_MIN", "int", 1, "connections kept open per process"),
+    Setting("CRASHSTATS_DB_POOL_MAX", "int", 10, "largest connection pool per process"),
+    Setting("CRASHSTATS_DB_CONNECT_TIMEOUT", "int", 10, "seconds to wait for a database connection"),
+    # --- the embedded PostgreSQL (used when no database is configured) ------------------
+    Setting("CRASHSTATS_PG_PORT", "int", 54320, "TCP port of the embedded PostgreSQL on 127.0.0.1"),
+    Setting("CRASHSTATS_PG_BINDIR", "str", None, "directory holding initdb/pg_ctl (default: search)"),
+    Setting("CRASHSTATS_PG_OS_USER", "str", "postgres", "OS user that runs the embedded cluster as root"),
+    # --- web (webapp-django.conf) -------------------------------------------------------
+    Setting("ALLOWED_HOSTS", "list", [], "host names the site answers to"),
+    Setting("DEFAULT_PRODUCT", "str", "KillerApp", "product shown at /"),
+    Setting("SECRET_KEY", "secret", None, "key signing sessions and CSRF tokens"),
+    Setting("SESSION_COOKIE_SECURE", "bool", False, "send session cookies over HTTPS only"),
+    Setting("CACHE_LOCATION", "list", [], "memcached servers, host:port, comma-separated"),
+    Setting("CACHE_KEY_PREFIX", "str", "socorro", "prefix of every memcached key"),
+    Setting("CACHE_MIDDLEWARE", "bool", True, "cache rendered pages"),
+    Setting(
+        "CACHE_BACKEND", "str", None, "Django cache backend from the seed (memcached implied)", ignored=True
+    ),
+    Setting(
+        "GOOGLE_ANALYTICS_ID", "str", None, "analytics id (not used: no third-party scripts)", ignored=True
+    ),
+    Setting(
+        "BROWSERID_AUDIENCES",
+        "str",
+        None,
+        "Persona audiences (Persona is gone; local accounts)",
+        ignored=True,
+    ),
+    Setting(
+        "MWARE_BASE_URL", "str", None, "Socorro middleware URL (no separate middleware here)", ignored=True
+    ),
+    Setting(
+        "MWARE_HTTP_HOST", "str", None, "Socorro middleware host (no separate middleware here)", ignored=True
+    ),
+    # --- symbols (webapp-django.conf, "Symbols S3 uploads") ----------------------------
+    Setting("AWS_ACCESS_KEY", "secret", None, "AWS access key for symbol uploads"),
+    Setting("AWS_SECRET_ACCESS_KEY", "secret", None, "AWS secret key for symbol uploads"),
+    Setting("AWS_ENDPOINT_URL", "str", None, "S3 endpoint (MinIO, Ceph, moto); boto3's standard name"),
+    Setting("SYMBOLS_BUCKET_DEFAULT_NAME", "str", None, "default symbols bucket"),
+    Setting("SYMBOLS_BUCKET_DEFAULT_LOCATION", "str", None, "region of the default symbols bucket"),
+    Setting("SYMBOLS_BUCKET_EXCEPTIONS", "str", None, "EMAIL:BUCKET[|LOCATION], comma-separated"),
+    Setting("SYMBOLS_BUCKET_EXCEPTIONS_USER", "str", None, "older single-user form of the exceptions"),
+    Setting("SYMBOLS_BUCKET_EXCEPTIONS_BUCKET", "str", None, "older single-user form of the exceptions"),
+    # --- processor (processor.conf) -----------------------------------------------------
+    Setting("processor__processor_class", "str", None, "processing rule set (class path)"),
+    Setting("destination__crashstorage_class", "str", None, "crash storage class (class path)"),
+    Setting("destination__storage_classes", "list", [], "storage classes of a PolyCrashStorage"),
+    Setting(
+        r"destination__storage\d+__crashstorage_class",
+        "str",
+        None,
+        "the class of the N-th storage of a PolyCrashStorage",
+        pattern=True,
+    ),
+    Setting("filesystem__fs_root", "str", None, "root of the filesystem crash store"),
+    # --- crontabber (crontabber.conf) ---------------------------------------------------
+    Setting(
+        "crontabber__jobs", "str", None, "job list: dotted.path.Class|<n>(m|h|d)[|HH:MM], comma-separated"
+    ),
+    # --- Socorro middleware keys from the seed: crashstats has no separate middleware --
+    Setting("implementations__implementation_list", "str", None, "Socorro middleware setting", ignored=True),
+    Setting("implementations__service_overrides", "str", None, "Socorro middleware setting", ignored=True),
+    Setting("elasticsearch__elasticsearch_class", "str", None, "Socorro middleware setting", ignored=True),
+    Setting("web_server__wsgi_server_class", "str", None, "Socorro middleware setting", ignored=True),
+)
+
+#: environment variables in these namespaces must be declared settings
+OUR_ENV_PREFIXES = (
+    "CRASHSTATS_",
+    "resource__",
+    "secrets__",
+    "processor__",
+    "destination__",
+    "crontabber__",
+    "filesystem__",
+    "implementations__",
+    "elasticsearch__",
+    "web_server__",
+    "SYMBOLS_BUCKET_",
+)
+
+PLACEHOLDER = re.compile(r"@@@[A-Z0-9_]+@@@")
+CONF_LINE = re.compile(r"^(?:export\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_]*)\s*=(?P<value>.*)$")
+
+
+def _index() -> tuple[dict[str, Setting], list[Setting]]:
+    exact: dict[str, Setting] = {}
+    patterns: list[Setting] = []
+    for setting in SETTINGS:
+        if setting.pattern:
+            patterns.append(setting)
+            continue
+        for name in (setting.name, *setting.aliases):
+            exact[name] = setting
+    return exact, patterns
+
+
+_EXACT, _PATTERNS = _index()
+
+
+def find_setting(key: str) -> Setting | None:
+    """The declared setting for ``key`` (a name, an alias, or a pattern match)."""
+    if key in _EXACT:
+        return _EXACT[key]
+    for setting in _PATTERNS:
+        if re.fullmatch(setting.name, key):
+            return setting
+    return None
+
+
+@dataclass(frozen=True)
+class RawValue:
+    key: str
+    value: str
+    source: str
+
+
+def parse_conf_text(text: str, source: str) -> list[RawValue]:
+    """Parse one ``*.conf`` file in the seed's format: ``KEY='value'`` lines, ``#`` comments."""
+    values: list[RawValue] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        where = f"{source}:{number}"
+        match = CONF_LINE.match(stripped)
+        if not match:
+            raise ConfigError(f"{where}: cannot read this line; expected KEY='value'")
+        key = match["key"]
+        try:
+            tokens = shlex.split(match["value"], comments=True, posix=True)
+        except ValueError as exc:
+            raise ConfigError(f"{where}: {key}: bad quoting ({exc})") from None
+        if len(tokens) > 1:
+            raise ConfigError(f"{where}: {key}: the value has unquoted spaces; quote it: {key}='...'")
+        values.append(RawValue(key, tokens[0] if tokens else "", where))
+    return values
+
+
+def read_conf_dir(directory: Path) -> list[RawValue]:
+    """Every ``*.conf`` file of ``directory``, in name order."""
+    if not directory.is_dir():
+        raise ConfigError(f"configuration directory {directory} does not exist")
+    values: list[RawValue] = []
+    for path in sorted(directory.glob("*.conf")):
+        values.extend(parse_conf_text(path.read_text(encoding="utf-8"), str(path)))
+    return values
+
+
+@dataclass
+class Config:
+    """The effective configuration: declared settings with their values and sources."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    #: pattern settings, by the concrete key that matched
+    extra: dict[str, Any] = field(default_factory=dict)
+    config_dir: Path | None = None
+
+    def __getitem__(self, name: str) -> Any:
+        setting = find_setting(name)
+        if setting is None:
+            raise KeyError(name)
+        if setting.pattern:
+            return self.extra.get(name)
+        return self.values.get(setting.name, setting.default)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        value = self[name]
+        return default if value is None else value
+
+    @property
+    def var_dir(self) -> Path:
+        return Path(self["CRASHSTATS_VAR_DIR"]).absolute()
+
+    def describe(self) -> list[tuple[str, str, str]]:
+        """(key, shown value, source) for every setting that is not at its default; secrets masked."""
+        rows = []
+        for setting in SETTINGS:
+            if setting.pattern:
+                continue
+            if setting.name in self.sources:
+                value = self.values[setting.name]
+                if setting.kind == "secret" and value:
+                    shown = "********"
+                elif setting.kind == "url" and value:
+                    shown = repr(mask_url(value))
+                else:
+                    shown = repr(value)
+                rows.append((setting.name, shown, self.sources[setting.name]))
+        for key, value in sorted(self.extra.items()):
+            rows.append((key, repr(value), self.sources.get(key, "")))
+        return rows
+
+    def database_url(self) -> str | None:
+        """The configured database URL, or None when no database is configured.
+
+        ``DATABASE_URL`` wins; otherwise the seed's discrete settings build one (with the
+        seed's defaults for the parts not given); otherwise None, and callers fall back on
+        the embedded cluster (:mod:`pyapp.embedded`).
+        """
+        if self["DATABASE_URL"]:
+            return str(self["DATABASE_URL"])
+        parts = [
+            "resource__postgresql__database_hostname",
+            "resource__postgresql__database_port",
+            "resource__postgresql__database_name",
+            "secrets__postgresql__database_username",
+            "secrets__postgresql__database_password",
+        ]
+        if not any(self[p] is not None for p in parts):
+            return None
+        host = self["resource__postgresql__database_hostname"] or "localhost"
+        port = self["resource__postgresql__database_port"] or 5432
+        name = self["resource__postgresql__database_name"] or "breakpad"
+        user = self["secrets__postgresql__database_username"] or "breakpad_rw"
+        password = self["secrets__postgresql__database_password"]
+        auth = quote(user, safe="")
+        if password:
+            auth += ":" + quote(password, safe="")
+        return f"postgresql://{auth}@{host}:{port}/{quote(name, safe='')}"
+
+
+def _convert(setting: Setting, key: str, raw: RawValue) -> Any:
+    if PLACEHOLDER.search(raw.value):
+        raise ConfigError(f"{key}: still holds the seed's placeholder {raw.value!r} ({raw.source})")
+    try:
+        return PARSERS[setting.kind](raw.value)
+    except ValueError as exc:
+        raise ConfigError(f"{key}: bad value {raw.value!r} ({raw.source}): {exc}") from None
+
+
+def _is_ours(key: str) -> bool:
+    return key.startswith(OUR_ENV_PREFIXES)
+
+
+def load_config(
+    environ: Mapping[str, str] | None = None,
+    config_dir: str | os.PathLike[str] | None = None,
+) -> Config:
+    """Read and validate the configuration; raises :class:`ConfigError` naming the bad key."""
+    env = dict(os.environ if environ is None else environ)
+    directory: Path | None = None
+    if config_dir is not None:
+        directory = Path(config_dir)
+    elif env.get("CRASHSTATS_CONFIG_DIR"):
+        directory = Path(env["CRASHSTATS_CONFIG_DIR"])
+    elif Path("/etc/crashstats").is_dir():
+        directory = Path("/etc/crashstats")
+
+    layers: list[Iterable[RawValue]] = []
+    if directory is not None:
+        file_values = read_conf_dir(directory)
+        seen: dict[str, RawValue] = {}
+        for item in file_values:
+            if find_setting(item.key) is None:
+                raise ConfigError(f"{item.key}: unknown setting ({item.source})")
+            previous = seen.get(item.key)
+            if previous is not None and previous.value != item.value:
+                raise ConfigError(
+                    f"{item.key}: set to different values in {previous.source} and {item.source}"
+                )
+            seen[item.key] = item
+        layers.append(file_values)
+    env_values = []
+    for key, value in env.items():
+        setting = find_setting(key)
+        if setting is None:
+            if _is_ours(key):
+                raise ConfigError(f"{key}: unknown setting (environment)")
+            continue
+        env_values.append(RawValue(key, value, "environment"))
+    layers.append(env_values)
+
+    config = Config(config_dir=directory)
+    canonical_seen: dict[str, RawValue] = {}
+    for layer in layers:  # later layers win
+        for item in layer:
+            setting = find_setting(item.key)
+            assert setting is not None
+            value = _convert(setting, item.key, item)
+            if setting.pattern:
+                config.extra[item.key] = value
+                config.sources[item.key] = item.source
+                continue
+            # an alias and its canonical name given in the same layer must agree
+            earlier = canonical_seen.get(setting.name)
+            same_layer = earlier is not None and earlier.source == item.source == "environment"
+            if same_layer and earlier.value != item.value:
+                raise ConfigError(f"{item.key}: conflicts with {earlier.key} in the environment; set one")
+            canonical_seen[setting.name] = item
+            config.values[setting.name] = value
+            config.sources[setting.name] = (
+                item.source if item.key == setting.name else (f"{item.source} as {item.key}")
+            )
+    return config

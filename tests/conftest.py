@@ -1,0 +1,135 @@
+"""Shared fixtures: one private PostgreSQL server per test run, a template database built once
+by ``alembic upgrade head``, and per-test clones of it (pytest-postgresql's DatabaseJanitor).
+
+The server is our own embedded cluster (pyapp.embedded) in a temporary directory on a free
+port, so the suite needs nothing running beforehand. Set ``CRASHSTATS_TEST_ADMIN_URL`` to a
+superuser URL of an existing server to use that instead.
+
+Fixtures:
+  pg          the server: admin URL and ``url(dbname)``
+  template_db name of the template database (schema at head)
+  fresh_db    URL of a new clone of the template (tests that commit or use several sessions)
+  sql         a psycopg connection (dict rows) to a shared clone, inside a transaction that
+              is rolled back after the test (fast SQL tests)
+  empty_db    URL of a new, empty database (migration tests)
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pytest
+from psycopg.rows import dict_row
+from pytest_postgresql.janitor import DatabaseJanitor
+
+from pyapp import migrate
+from pyapp.embedded import EmbeddedCluster, free_port
+
+_counter = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Server:
+    admin_url: str
+
+    @property
+    def parts(self):
+        return urlsplit(self.admin_url)
+
+    def url(self, dbname: str) -> str:
+        return urlunsplit(self.parts._replace(path=f"/{dbname}"))
+
+    def janitor(self, dbname: str, template: str | None = None) -> DatabaseJanitor:
+        p = self.parts
+        return DatabaseJanitor(
+            user=p.username or "postgres",
+            host=p.hostname or "127.0.0.1",
+            port=p.port or 5432,
+            password=p.password,
+            dbname=dbname,
+            template_dbname=template,
+        )
+
+
+@pytest.fixture(scope="session")
+def pg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    external = os.environ.get("CRASHSTATS_TEST_ADMIN_URL")
+    if external:
+        yield Server(external)
+        return
+    cluster = EmbeddedCluster(tmp_path_factory.mktemp("pgcluster"), port=free_port())
+    cluster.start(create_database=False)
+    try:
+        yield Server(cluster.url("postgres"))
+    finally:
+        cluster.stop()
+
+
+def new_dbname(prefix: str) -> str:
+    return f"{prefix}_{os.getpid()}_{next(_counter)}"
+
+
+@pytest.fixture(scope="session")
+def template_db(pg: Server) -> Iterator[str]:
+    name = new_dbname("crashstats_tmpl")
+    janitor = pg.janitor(name)
+    janitor.init()
+    try:
+        migrate.upgrade(pg.url(name))
+        with psycopg.connect(pg.admin_url, autocommit=True) as conn:
+            conn.execute(f"ALTER DATABASE \"{name}\" SET timezone TO 'UTC'")
+        yield name
+    finally:
+        janitor.drop()
+
+
+def _clone(pg: Server, template: str) -> tuple[DatabaseJanitor, str]:
+    name = new_dbname("crashstats_test")
+    janitor = pg.janitor(name, template=template)
+    janitor.init()
+    with psycopg.connect(pg.admin_url, autocommit=True) as conn:
+        conn.execute(f"ALTER DATABASE \"{name}\" SET timezone TO 'UTC'")
+    return janitor, pg.url(name)
+
+
+@pytest.fixture
+def fresh_db(pg: Server, template_db: str) -> Iterator[str]:
+    janitor, url = _clone(pg, template_db)
+    try:
+        yield url
+    finally:
+        janitor.drop()
+
+
+@pytest.fixture(scope="session")
+def shared_db(pg: Server, template_db: str) -> Iterator[str]:
+    janitor, url = _clone(pg, template_db)
+    try:
+        yield url
+    finally:
+        janitor.drop()
+
+
+@pytest.fixture
+def sql(shared_db: str) -> Iterator[psycopg.Connection]:
+    with psycopg.connect(shared_db, row_factory=dict_row) as conn:
+        try:
+            yield conn
+        finally:
+            conn.rollback()
+
+
+@pytest.fixture
+def empty_db(pg: Server) -> Iterator[str]:
+    name = new_dbname("crashstats_empty")
+    janitor = pg.janitor(name)
+    janitor.init()
+    try:
+        yield pg.url(name)
+    finally:
+        janitor.drop()

@@ -1,0 +1,276 @@
+"""The schema under Alembic: drift, round trips, frozen copies, refusals, the seed's statements."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from pyapp import migrate, schema
+from pyapp.errors import MigrationError
+from tests.catalog import diff, snapshot
+from tests.support import scalar
+
+SEED_TABLES = sorted(p.stem for p in (schema.SQL_DIR / "data").glob("*.sql"))
+
+
+def test_manifest_lists_every_sql_file_once() -> None:
+    on_disk = {str(p.relative_to(schema.SQL_DIR)) for p in schema.SQL_DIR.glob("*/*.sql")}
+    listed = [f.path for f in schema.read_manifest()]
+    assert sorted(listed) == sorted(on_disk)
+
+
+def test_every_sql_file_matches_its_latest_frozen_copy() -> None:
+    changed = schema.changed_files()
+    assert changed == [], (
+        f"sql/ files changed without a revision (run `crashstats db revision -m ...`): {changed}"
+    )
+
+
+def test_revision_history_is_one_line_with_all_frozen_copies() -> None:
+    script = schema.script_directory()
+    assert len(script.get_heads()) == 1
+    revisions = {r.revision: r for r in script.walk_revisions()}
+    assert {p.name for p in schema.FROZEN_DIR.iterdir()} <= set(revisions)
+    for rev in revisions.values():
+        files = rev.module.FILES
+        assert files == schema.manifest_order(files) or files == [], (
+            f"{rev.revision}: FILES out of manifest order"
+        )
+        for path in files:
+            assert schema.frozen_path(rev.revision, path).exists(), (
+                f"{rev.revision}: no frozen copy of {path}"
+            )
+
+
+def test_migrated_database_equals_the_current_sql_files(template_db: str, pg, empty_db: str) -> None:
+    migrated = snapshot(pg.url(template_db), with_data=SEED_TABLES)
+    with psycopg.connect(empty_db) as conn:
+        schema.apply_current(conn)
+    built = snapshot(empty_db, with_data=SEED_TABLES)
+    problems = diff(migrated, built)
+    assert problems == [], "\n".join(problems)
+    assert len(migrated["tables"]) >= 46 and len(migrated["functions"]) >= 25
+
+
+def test_upgrade_downgrade_upgrade_round_trip(empty_db: str) -> None:
+    migrate.upgrade(empty_db)
+    first = snapshot(empty_db, with_data=SEED_TABLES)
+    migrate.downgrade(empty_db, "base")
+    assert migrate.current(empty_db) == []
+    emptied = snapshot(empty_db)
+    for category in ("tables", "functions", "views", "types", "sequences", "triggers", "indexes"):
+        assert emptied[category] == {}, f"downgrade base left {category}: {list(emptied[category])}"
+    assert list(emptied["extensions"]) == []
+    migrate.upgrade(empty_db)
+    assert diff(first, snapshot(empty_db, with_data=SEED_TABLES)) == []
+
+
+def test_upgrade_twice_changes_nothing(fresh_db: str) -> None:
+    before = snapshot(fresh_db)
+    migrate.upgrade(fresh_db)
+    assert migrate.current(fresh_db) == [schema.head_revision()]
+    assert diff(before, snapshot(fresh_db)) == []
+
+
+def test_seed_raw_adi_statement_runs_verbatim(fresh_db: str) -> None:
+    with psycopg.connect(fresh_db) as conn:
+        conn.execute(
+            "INSERT INTO raw_adi VALUES (15, '2014-01-01', 'KillerApp', 'Linux', '2.6.18',\n"
+            "                              '1.0', '20140101165243',\n"
+            "                              '{killerapp@example.com}', 'release');"
+        )
+        row = conn.execute(
+            "SELECT adi_count, date::text, product_name, product_os_platform, product_os_version, "
+            "product_version, build, product_guid, update_channel, received_at IS NOT NULL FROM raw_adi"
+        ).fetchone()
+    assert row == (
+        15,
+        "2014-01-01",
+        "KillerApp",
+        "Linux",
+        "2.6.18",
+        "1.0",
+        "20140101165243",
+        "{killerapp@example.com}",
+        "release",
+        True,
+    )
+
+
+SEED_PARTITION_STATEMENT = """
+    WITH bo AS (
+       SELECT COALESCE(max(build_order) + 1, 1) as number
+       FROM report_partition_info
+    )
+    INSERT into report_partition_info
+       (table_name, build_order, keys, indexes, fkeys, partition_column, timetype)
+       SELECT 'reports_duplicates', bo.number, '{uuid}',
+           '{"date_processed, uuid"}', '{}', 'date_processed', 'TIMESTAMPTZ'
+       FROM bo
+"""
+
+
+def test_seed_report_partition_info_statement_runs_verbatim(fresh_db: str) -> None:
+    with psycopg.connect(fresh_db) as conn:
+        highest = scalar(conn, "SELECT max(build_order) FROM report_partition_info")
+        conn.execute(SEED_PARTITION_STATEMENT)
+        row = conn.execute(
+            "SELECT build_order, keys, indexes, fkeys, partition_column, timetype "
+            "FROM report_partition_info WHERE table_name = 'reports_duplicates'"
+        ).fetchone()
+    assert row == (highest + 1, ["uuid"], ["date_processed, uuid"], [], "date_processed", "TIMESTAMPTZ")
+
+
+def test_registry_seed_rows(fresh_db: str) -> None:
+    with psycopg.connect(fresh_db) as conn:
+        rows = conn.execute(
+            "SELECT table_name::text, build_order FROM report_partition_info ORDER BY 2"
+        ).fetchall()
+        parents = {
+            r[0]
+            for r in conn.execute(
+                "SELECT relname FROM pg_class WHERE relkind = 'p' AND relnamespace = 'public'::regnamespace"
+            )
+        }
+    assert [r[0] for r in rows][:5] == [
+        "reports",
+        "plugins_reports",
+        "extensions",
+        "raw_crashes",
+        "processed_crashes",
+    ]
+    assert {r[0] for r in rows} == parents  # every registered table is a partitioned parent, and back
+
+
+def test_database_at_an_unknown_revision_is_refused(fresh_db: str) -> None:
+    with psycopg.connect(fresh_db) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    before = snapshot(fresh_db)
+    with pytest.raises(MigrationError, match=r"9999_from_the_future.*does not know"):
+        migrate.upgrade(fresh_db)
+    with pytest.raises(MigrationError, match="does not know"):
+        migrate.downgrade(fresh_db, "base")
+    with pytest.raises(MigrationError, match="does not know"):
+        migrate.current(fresh_db)
+    assert diff(before, snapshot(fresh_db)) == []
+
+
+def test_database_with_foreign_tables_is_refused(empty_db: str) -> None:
+    with psycopg.connect(empty_db) as conn:
+        conn.execute("CREATE TABLE reports (id int)")
+    with pytest.raises(MigrationError, match="no alembic_version"):
+        migrate.upgrade(empty_db)
+    assert list(snapshot(empty_db)["tables"]) == ["reports"]
+
+
+def test_two_upgrades_at_once_apply_the_schema_once(empty_db: str) -> None:
+    # two processes, as two hosts would be (Alembic's context is per process)
+    env = {**os.environ, "DATABASE_URL": empty_db}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "pyapp.cli.main", "-q", "db", "upgrade"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    results = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], results
+    messages = sorted(out.strip() for out, _ in results)
+    assert messages == ["schema already at 0001", "schema upgraded from base to 0001"]
+    assert migrate.current(empty_db) == [schema.head_revision()]
+
+
+def test_unknown_target_revision_is_a_clear_error(fresh_db: str) -> None:
+    with pytest.raises(MigrationError, match="nosuchrev"):
+        migrate.downgrade(fresh_db, "nosuchrev")
+
+
+@pytest.fixture
+def scratch_migrations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of sql/ and migrations/ that a test may add revisions to."""
+    root = tmp_path / "project"
+    shutil.copytree(schema.SQL_DIR, root / "sql")
+    shutil.copytree(schema.MIGRATIONS_DIR, root / "migrations", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(schema.ALEMBIC_INI, root / "alembic.ini")
+    monkeypatch.setattr(schema, "ROOT", root)
+    monkeypatch.setattr(schema, "SQL_DIR", root / "sql")
+    monkeypatch.setattr(schema, "MANIFEST", root / "sql" / "manifest.txt")
+    monkeypatch.setattr(schema, "MIGRATIONS_DIR", root / "migrations")
+    monkeypatch.setattr(schema, "VERSIONS_DIR", root / "migrations" / "versions")
+    monkeypatch.setattr(schema, "FROZEN_DIR", root / "migrations" / "frozen")
+    monkeypatch.setattr(schema, "ALEMBIC_INI", root / "alembic.ini")
+    return root
+
+
+def function_source(url: str, name: str) -> str:
+    with psycopg.connect(url) as conn:
+        return scalar(conn, "SELECT prosrc FROM pg_proc WHERE proname = %s", (name,))
+
+
+def test_a_new_revision_freezes_changes_and_downgrade_restores_old_bodies(
+    scratch_migrations: Path, empty_db: str
+) -> None:
+    migrate.upgrade(empty_db)
+    old_body = function_source(empty_db, "nonzero_string")
+
+    # change a function, add a function and a view, then write a revision for them
+    path = scratch_migrations / "sql" / "functions" / "nonzero_string.sql"
+    path.write_text(path.read_text().replace("btrim(p_value) <> ''", "length(btrim(p_value)) > 0"))
+    (scratch_migrations / "sql" / "functions" / "answer.sql").write_text(
+        "CREATE OR REPLACE FUNCTION answer() RETURNS int LANGUAGE sql AS $$ SELECT 42 $$;\n"
+        "COMMENT ON FUNCTION answer() IS 'test';\n"
+    )
+    (scratch_migrations / "sql" / "views" / "answer_view.sql").write_text(
+        "CREATE OR REPLACE VIEW answer_view AS SELECT answer() AS answer;\n"
+    )
+    manifest = scratch_migrations / "sql" / "manifest.txt"
+    manifest.write_text(
+        manifest.read_text().replace(
+            "functions/nonzero_string.sql", "functions/nonzero_string.sql\nfunctions/answer.sql"
+        )
+        + "\nviews/answer_view.sql\n"
+    )
+    assert schema.changed_files() == [
+        "functions/nonzero_string.sql",
+        "functions/answer.sql",
+        "views/answer_view.sql",
+    ]
+    written = schema.make_revision("change nonzero_string, add answer")
+    assert written.name.startswith("0002_")
+    assert schema.changed_files() == []
+
+    # editing sql/ afterwards must not change what the frozen revision applies
+    (scratch_migrations / "sql" / "functions" / "answer.sql").write_text(
+        "CREATE OR REPLACE FUNCTION answer() RETURNS int LANGUAGE sql AS $$ SELECT 41 $$;\n"
+    )
+    migrate.upgrade(empty_db)
+    assert migrate.current(empty_db) == ["0002"]
+    assert "length(btrim(p_value))" in function_source(empty_db, "nonzero_string")
+    with psycopg.connect(empty_db) as conn:
+        assert scalar(conn, "SELECT answer FROM answer_view") == 42
+
+    migrate.downgrade(empty_db, "-1")
+    assert migrate.current(empty_db) == ["0001"]
+    assert function_source(empty_db, "nonzero_string") == old_body
+    with psycopg.connect(empty_db) as conn:
+        assert scalar(conn, "SELECT to_regprocedure('answer()')") is None
+        assert scalar(conn, "SELECT to_regclass('answer_view')") is None
+
+
+def test_a_changed_table_needs_explicit_alters(scratch_migrations: Path, empty_db: str) -> None:
+    migrate.upgrade(empty_db)
+    path = scratch_migrations / "sql" / "tables" / "bugs.sql"
+    path.write_text(path.read_text().replace("short_desc text", "short_desc text,\n    product text"))
+    schema.make_revision("bugs get a product")
+    with pytest.raises(MigrationError, match=r"tables/bugs\.sql existed before"):
+        migrate.upgrade(empty_db)
+    assert migrate.current(empty_db) == ["0001"]
