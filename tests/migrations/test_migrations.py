@@ -229,6 +229,7 @@ def test_a_new_revision_freezes_changes_and_downgrade_restores_old_bodies(
         "CREATE OR REPLACE FUNCTION answer() RETURNS int LANGUAGE sql AS $$ SELECT 42 $$;\n"
         "COMMENT ON FUNCTION answer() IS 'test';\n"
     )
+    (scratch_migrations / "sql" / "views").mkdir(exist_ok=True)
     (scratch_migrations / "sql" / "views" / "answer_view.sql").write_text(
         "CREATE OR REPLACE VIEW answer_view AS SELECT answer() AS answer;\n"
     )
