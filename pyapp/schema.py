@@ -19,9 +19,11 @@ latest frozen copy; a test fails while any file does.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import shutil
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -276,8 +278,8 @@ Revises: {down_revision}
 
 from pyapp import schema
 
-revision = {revision!r}
-down_revision = {down_revision!r}
+revision = {revision_q}
+down_revision = {down_revision_q}
 branch_labels = None
 depends_on = None
 
@@ -316,7 +318,13 @@ def make_revision(message: str, revision: str | None = None, files: Sequence[str
     revision = revision or next_revision_id(head)
     if not re.fullmatch(r"[0-9a-z_]+", revision):
         raise MigrationError(f"revision id {revision!r}: use digits, lower-case letters and _")
-    slug = re.sub(r"[^a-z0-9]+", "_", message.lower()).strip("_")[:40] or "revision"
+    words = re.sub(r"[^a-z0-9]+", " ", message.lower()).split()
+    slug = ""
+    for word in words:
+        if len(slug) + len(word) + 1 > 40:
+            break
+        slug = f"{slug}_{word}" if slug else word
+    slug = slug or "revision"
     target = VERSIONS_DIR / f"{revision}_{slug}.py"
     if target.exists() or (FROZEN_DIR / revision).exists():
         raise MigrationError(f"revision {revision} already exists")
@@ -326,10 +334,12 @@ def make_revision(message: str, revision: str | None = None, files: Sequence[str
         shutil.copyfile(SQL_DIR / path, dest)
     target.write_text(
         REVISION_TEMPLATE.format(
-            message=message,
+            message=textwrap.fill(message, 100),
             revision=revision,
             down_revision=head,
-            files="\n".join(f"    {p!r}," for p in chosen),
+            revision_q=json.dumps(revision),
+            down_revision_q="None" if head is None else json.dumps(head),
+            files="\n".join(f"    {json.dumps(p)}," for p in chosen),
         ),
         encoding="utf-8",
     )

@@ -11,6 +11,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from pyapp import schema
 from pyapp.embedded import free_port
 from tests.support import scalar
 
@@ -118,21 +119,22 @@ def test_bad_config_exits_naming_the_key(env: dict[str, str], tmp_path: Path) ->
 
 def test_setup_postgres_creates_and_upgrades(env: dict[str, str], pg) -> None:
     name = f"cli_setup_{free_port()}"
+    head = schema.head_revision()
     env["DATABASE_URL"] = pg.url(name)
     try:
         proc = run("setup", "postgres", env=env)
         assert proc.returncode == 0, proc.stderr
         assert f"created database {name}" in proc.stdout
-        assert f"schema of {name} upgraded from base to 0001" in proc.stdout
+        assert f"schema of {name} upgraded from base to {head}" in proc.stdout
         proc = run("setup", "postgres", env=env)
         assert proc.returncode == 0, proc.stderr
-        assert f"schema of {name} already at 0001" in proc.stdout
+        assert f"schema of {name} already at {head}" in proc.stdout
         proc = run("db", "current", env=env)
-        assert proc.stdout.strip() == "0001 (head)"
+        assert proc.stdout.strip() == f"{head} (head)"
         with psycopg.connect(pg.url(name)) as conn:
             assert scalar(conn, "SELECT count(*) FROM report_partition_info") == 8
         proc = run("db", "downgrade", "base", env=env)
-        assert proc.returncode == 0 and "from 0001 to base" in proc.stdout
+        assert proc.returncode == 0 and f"from {head} to base" in proc.stdout
         assert run("db", "current", env=env).stdout.startswith("base")
     finally:
         with psycopg.connect(pg.admin_url, autocommit=True) as conn:
@@ -152,7 +154,7 @@ def test_db_start_stop_through_the_cli(env: dict[str, str]) -> None:
             assert scalar(conn, "SELECT current_database()") == "breakpad"
         up = run("up", env=env)
         assert up.returncode == 0, up.stderr
-        assert "upgraded from base to 0001" in up.stdout
+        assert f"upgraded from base to {schema.head_revision()}" in up.stdout
     finally:
         proc = run("db", "stop", env=env)
     assert proc.returncode == 0 and "stopped" in proc.stdout
