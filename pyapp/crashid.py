@@ -14,7 +14,7 @@ import uuid
 ACCEPT = 0
 DEFER = 1
 
-CRASH_ID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{6}[0-9]{7}$")
+CRASH_ID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{5}[0-9]{7}$")
 PREFIX = "bp-"
 
 
