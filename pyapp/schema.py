@@ -33,7 +33,11 @@ from pyapp.errors import MigrationError
 
 log = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parent.parent
+# A checkout (or an editable install) has sql/ beside pyapp/; a regular `pip install .` carries
+# a copy in pyapp/_bundle/ (see setup.py).
+_CHECKOUT = Path(__file__).resolve().parent.parent
+_BUNDLE = Path(__file__).resolve().parent / "_bundle"
+ROOT = _CHECKOUT if (_CHECKOUT / "sql" / "manifest.txt").exists() else _BUNDLE
 SQL_DIR = ROOT / "sql"
 MANIFEST = SQL_DIR / "manifest.txt"
 MIGRATIONS_DIR = ROOT / "migrations"
