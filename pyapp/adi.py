@@ -115,6 +115,7 @@ def load_adi(conn: psycopg.Connection, lines: Iterable[str], *, replace: bool = 
     with conn.cursor(row_factory=dict_row) as cursor:
         summary = cursor.execute("SELECT * FROM raw_adi_load(%(replace)s)", {"replace": replace}).fetchone()
         rejects = cursor.execute(QUERIES["adi_staging_rejects"]).fetchall()
+        cursor.execute(QUERIES["adi_staging_drop"])
     assert summary is not None
     return LoadResult(
         loaded=int(summary["loaded"]),

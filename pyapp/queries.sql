@@ -31,3 +31,7 @@ COPY raw_adi_staging (row_no, line_no, fields, reason) FROM STDIN;
 -- name: adi_staging_rejects
 -- The rows raw_adi_load (or the reader) rejected, with their reasons, in file order.
 SELECT line_no, fields, reason FROM raw_adi_staging WHERE reason IS NOT NULL ORDER BY row_no;
+
+-- name: adi_staging_drop
+-- Done with the staging table (another load may follow in the same transaction).
+DROP TABLE raw_adi_staging;
