@@ -118,6 +118,7 @@ class Request:
     method: str
     path: str
     query: dict[str, list[str]]
+    #: header names in lower case
     headers: dict[str, str]
     body: bytes
 
@@ -151,7 +152,11 @@ class LocalServer:
                 body = self.rfile.read(length) if length else b""
                 parts = urlsplit(self.path)
                 request = Request(
-                    self.command, parts.path, parse_qs(parts.query), dict(self.headers.items()), body
+                    self.command,
+                    parts.path,
+                    parse_qs(parts.query),
+                    {k.lower(): v for k, v in self.headers.items()},
+                    body,
                 )
                 server.requests.append(request)
                 reply = server.handler(request)
