@@ -160,7 +160,7 @@ class SignatureAlertsCronApp(CronApp):
         timeout = float(self.config["CRASHSTATS_HTTP_TIMEOUT"])
         with run.db.transaction() as conn:  # committed now: deliveries refer to these alerts
             new = conn.execute(
-                "SELECT signature_alerts_collect(%(day)s, %(top)s, %(threshold)s) AS n",
+                "SELECT signature_alerts_collect(%(day)s, %(top)s::integer, %(threshold)s::numeric) AS n",
                 {
                     "day": day,
                     "top": int(self.config["CRASHSTATS_ALERT_TOP_N"]),

@@ -8,12 +8,13 @@
 # comes from the environment and from $CRASHSTATS_CONFIG_DIR or /etc/crashstats/*.conf (put the
 # seed's crontabber.conf with crontabber__jobs there). -q: only warnings and errors are printed,
 # so cron mails only trouble; every run is recorded in crontabber_log. Extra arguments are passed
-# on (e.g. crontabber.sh --nagios).
+# on (e.g. crontabber.sh --nagios). CRASHSTATS_BIN may name the crashstats executable to use.
 set -euo pipefail
 
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 root="$(dirname "$here")"
 crashstats="${CRASHSTATS_BIN:-$root/.venv/bin/crashstats}"
+unset CRASHSTATS_BIN  # ours, not a crashstats setting
 if [ ! -x "$crashstats" ]; then
     crashstats="$(command -v crashstats || true)"
 fi
