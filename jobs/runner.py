@@ -160,14 +160,18 @@ class Crontabber:
                 log.debug("skipping %s: %s", spec.app_name, reason)
                 return Outcome(spec.app_name, "blocked", message=reason)
         claimed = self.db.fetch_one(
-            "SELECT * FROM crontabber_claim(%(app)s, %(now)s, %(max_ongoing)s)",
+            "SELECT * FROM crontabber_claim(%(app)s, %(now)s, %(max_ongoing)s, %(force)s)",
             app=spec.app_name,
             now=now,
             max_ongoing=self.max_ongoing,
+            force=force,
         )
         if claimed is None:
-            state = self.state(spec.app_name)
-            since = state.get("ongoing") if state else None
+            state = self.state(spec.app_name) or {}
+            since, next_run = state.get("ongoing"), state.get("next_run")
+            if since is None and next_run is not None and next_run > now:
+                message = f"ran elsewhere meanwhile; not due until {next_run:%Y-%m-%d %H:%M:%S}Z"
+                return Outcome(spec.app_name, "not-due", message=message)
             message = (
                 f"running elsewhere since {since:%Y-%m-%d %H:%M:%S}Z" if since else "being claimed elsewhere"
             )

@@ -277,3 +277,19 @@ def test_dry_run_plans_without_running(harness) -> None:
     assert h.tabber.jobs.warnings == [
         "dependant depends on fail-twice, not in crontabber__jobs: that dependency is not checked"
     ]
+
+
+def test_a_job_found_due_but_run_elsewhere_meanwhile_is_not_run_again(harness) -> None:
+    start = utc(2026, 3, 2, 12, 0)
+    first = harness(f"{S}HourlyCronApp|1h", start)
+    second = harness(f"{S}HourlyCronApp|1h", start)
+    spec = second.tabber.jobs.get("hourly")
+    assert second.tabber.due(start) == ["hourly"]  # the second runner sees it due...
+    assert [o.status for o in first.tick()] == ["ran"]  # ...the first runs it...
+    outcome = second.tabber.run_spec(spec)  # ...then the second gets to it
+    assert (outcome.status, outcome.message) == (
+        "not-due",
+        "ran elsewhere meanwhile; not due until 2026-03-02 13:00:00Z",
+    )
+    assert first.runs("hourly") == [start]
+    assert second.tabber.run_spec(spec, force=True).status == "ran"  # --force still runs it
