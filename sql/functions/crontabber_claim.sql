@@ -29,7 +29,8 @@ DECLARE
 BEGIN
     IF p_app_name IS NULL OR p_now IS NULL OR p_max_ongoing IS NULL THEN
         RAISE EXCEPTION 'crontabber_claim: app name, time and maximum ongoing age are required'
-            USING ERRCODE = 'null_value_not_allowed';
+            USING ERRCODE = 'null_value_not_allowed',
+                  HINT = 'call it as crontabber_claim(''app-name'', now())';
     END IF;
     IF NOT pg_try_advisory_xact_lock(hashtext('crashstats.crontabber'), hashtext(p_app_name)) THEN
         RETURN;

@@ -26,7 +26,8 @@ AS $$
 BEGIN
     IF p_app_name IS NULL OR p_started IS NULL OR p_frequency IS NULL OR p_error_retry IS NULL THEN
         RAISE EXCEPTION 'crontabber_finish_run: app name, start time, frequency and retry delay are required'
-            USING ERRCODE = 'null_value_not_allowed';
+            USING ERRCODE = 'null_value_not_allowed',
+                  HINT = 'the crontabber runner passes the job''s start time, frequency and retry delay';
     END IF;
     INSERT INTO crontabber AS c (app_name) VALUES (p_app_name) ON CONFLICT (app_name) DO NOTHING;
     RETURN QUERY

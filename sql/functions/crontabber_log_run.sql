@@ -21,11 +21,13 @@ DECLARE
 BEGIN
     IF p_app_name IS NULL OR p_log_time IS NULL THEN
         RAISE EXCEPTION 'crontabber_log_run: app name and log time are required'
-            USING ERRCODE = 'null_value_not_allowed';
+            USING ERRCODE = 'null_value_not_allowed',
+                  HINT = 'log_time is the time the runner started the job';
     END IF;
     IF p_error IS NULL AND p_success IS NULL THEN
         RAISE EXCEPTION 'crontabber_log_run: a successful run of % needs its logical time', p_app_name
-            USING ERRCODE = 'null_value_not_allowed';
+            USING ERRCODE = 'null_value_not_allowed',
+                  HINT = 'pass p_success, or p_error for a failed run';
     END IF;
     INSERT INTO crontabber_log (app_name, log_time, duration, success, exc_type, exc_value, exc_traceback, notices)
     VALUES (p_app_name, p_log_time, p_duration,

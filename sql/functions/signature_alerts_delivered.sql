@@ -11,7 +11,8 @@ DECLARE
 BEGIN
     IF p_target IS NULL OR p_target = '' THEN
         RAISE EXCEPTION 'signature_alerts_delivered: no target given'
-            USING ERRCODE = 'null_value_not_allowed';
+            USING ERRCODE = 'null_value_not_allowed',
+                  HINT = 'the target names the webhook (kind:hash), as signature_alerts_pending was given';
     END IF;
     INSERT INTO signature_alert_deliveries (alert_id, target)
     SELECT DISTINCT a, p_target FROM unnest(p_alert_ids) AS a

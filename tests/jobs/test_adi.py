@@ -13,7 +13,7 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
-from pyapp.adi import load_adi
+from pyapp.adi import load_adi, text_lines
 from tests.jobs.conftest import Reply, utc
 
 CRASHSTATS = Path(sys.executable).with_name("crashstats")
@@ -162,12 +162,12 @@ def test_the_seeds_example_row_loads_like_its_insert(sql: psycopg.Connection) ->
 
 
 def test_undecodable_and_nul_bytes_are_rejected_not_fatal(sql: psycopg.Connection) -> None:
-    from pyapp.adi import text_lines
-
     add_product(sql)
     data = (
-        (GOOD[0] + "\n" + "15,2014-01-01,Killer\xff,Linux,1,1.0,1,{x},release\n".replace("\xff", "")).encode()
-        + b"15,2014-01-01,Kil\xffler,Linux,1,1.0,1,{x},release\n"
+        GOOD[0].encode()
+        + b"\n"
+        + b"15,2014-01-01,Killer,Linux,1,1.0,1,{x},release\n"
+        + b"15,2014-01-01,Kil\xffler,Linux,1,1.0,1,{x},release\n"  # Latin-1, not UTF-8
         + b"1,2014-01-01,K\x00,a,b,c,d,e,f\n"
     )
     result = load_adi(sql, text_lines(io.BytesIO(data)))

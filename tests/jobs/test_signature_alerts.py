@@ -11,7 +11,10 @@ from __future__ import annotations
 import datetime as dt
 
 import psycopg
+import pytest
 
+from jobs.signature_alerts import parse_webhooks
+from pyapp.errors import ConfigError
 from tests.jobs.conftest import Reply, utc
 
 DAY = dt.date(2026, 3, 9)
@@ -233,11 +236,6 @@ def test_webhooks_get_one_message_per_product_once(harness, http_server) -> None
 
 
 def test_a_bad_webhook_setting_is_refused(make_config) -> None:
-    import pytest
-
-    from jobs.signature_alerts import parse_webhooks
-    from pyapp.errors import ConfigError
-
     hooks = parse_webhooks(
         make_config(CRASHSTATS_ALERT_WEBHOOKS="https://a.example/x, slack:http://b.example/y")
     )

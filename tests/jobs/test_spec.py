@@ -245,3 +245,11 @@ def test_socorro_class_paths_are_aliases_of_ours() -> None:
         == "jobs.release_metadata.ReleaseMetadataCronApp"
     )
     assert registry.resolve_class("socorro.cron.jobs.matviews.GCCrashes").app_name == "update-gccrashes"
+
+
+def test_our_jobs_depend_only_on_our_jobs() -> None:
+    classes = registry.job_classes()
+    names = [cls.app_name for cls in classes]
+    assert len(names) == len(set(names))
+    for cls in classes:
+        assert set(cls.depends_on) <= set(names), cls

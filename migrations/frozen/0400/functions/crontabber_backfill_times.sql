@@ -15,7 +15,8 @@ DECLARE
 BEGIN
     IF p_frequency IS NULL OR p_frequency <= interval '0' THEN
         RAISE EXCEPTION 'crontabber_backfill_times: frequency must be positive (got %)', p_frequency
-            USING ERRCODE = 'invalid_parameter_value';
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'pass the job''s frequency, e.g. interval ''1 day''';
     END IF;
     SELECT last_success INTO v_when FROM crontabber WHERE app_name = p_app_name;
     IF v_when IS NULL THEN

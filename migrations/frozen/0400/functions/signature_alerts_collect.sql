@@ -19,7 +19,8 @@ BEGIN
     IF p_day IS NULL OR p_top_n IS NULL OR p_top_n < 1 OR p_threshold IS NULL THEN
         RAISE EXCEPTION 'signature_alerts_collect: a day, a top-N of 1 or more and a threshold are required (got %, %, %)',
                         p_day, p_top_n, p_threshold
-            USING ERRCODE = 'invalid_parameter_value';
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'e.g. signature_alerts_collect(current_date - 1, 20, 3)';
     END IF;
     PERFORM pg_advisory_xact_lock(hashtext('crashstats.signature_alerts'));
 

@@ -24,7 +24,8 @@ DECLARE
 BEGIN
     IF p_bugs IS NULL OR jsonb_typeof(p_bugs) <> 'array' THEN
         RAISE EXCEPTION 'update_bug_associations: expected a JSON array of bugs, got %', jsonb_typeof(p_bugs)
-            USING ERRCODE = 'invalid_parameter_value';
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'pass the "bugs" array of a Bugzilla /rest/bug answer';
     END IF;
     SELECT b INTO v_bad
       FROM jsonb_array_elements(p_bugs) AS e(b)
@@ -32,7 +33,8 @@ BEGIN
      LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION 'update_bug_associations: a bug without a numeric id: %', left(v_bad::text, 200)
-            USING ERRCODE = 'invalid_parameter_value';
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'ask Bugzilla for include_fields=id,status,resolution,summary,cf_crash_signature';
     END IF;
 
     CREATE TEMP TABLE bug_update ON COMMIT DROP AS
