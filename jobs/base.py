@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 
 import psycopg
 from psycopg import sql
+from psycopg.types.numeric import Int4
 
 from pyapp.config import Config
 from pyapp.db import Database
@@ -58,9 +59,16 @@ class JobRun:
         query = sql.SQL("SELECT * FROM {}({})").format(
             sql.Identifier(procedure), sql.SQL(", ").join(sql.Placeholder() * len(args))
         )
-        rows = self.conn.execute(query, args).fetchall()
+        rows = self.conn.execute(query, [_typed(a) for a in args]).fetchall()
         self.notice(f"{describe_call(procedure, args)} -> {describe_result(rows)}")
         return rows
+
+
+def _typed(value: Any) -> Any:
+    """Python ints as integer (psycopg would send small ones as smallint, which reads oddly in errors)."""
+    if isinstance(value, int) and not isinstance(value, bool) and -(2**31) <= value < 2**31:
+        return Int4(value)
+    return value
 
 
 def describe_value(value: Any) -> str:
