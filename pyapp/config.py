@@ -212,6 +212,82 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "crontabber__jobs", "str", None, "job list: dotted.path.Class|<n>(m|h|d)[|HH:MM], comma-separated"
     ),
+    # --- job runner and jobs (issue 7) --------------------------------------------------
+    Setting("crontabber__error_retry_time", "int", 300, "seconds before a failed job is retried"),
+    Setting(
+        "crontabber__max_ongoing_age_hours",
+        "float",
+        12.0,
+        "hours after which a job marked as running is presumed dead and may be taken over",
+    ),
+    Setting(
+        "CRASHSTATS_HTTP_TIMEOUT", "int", 30, "seconds jobs wait for an HTTP server (ADI, Bugzilla, ...)"
+    ),
+    Setting(
+        "CRASHSTATS_ADI_SOURCE",
+        "str",
+        None,
+        "fetch-adi: CSV file path or http(s) URL of the day's ADI; {date} becomes the day (YYYY-MM-DD)",
+    ),
+    Setting(
+        "CRASHSTATS_RELEASE_METADATA_SOURCE",
+        "list",
+        [],
+        "release-metadata: JSON build-info files, directories of them, or http(s) URLs, comma-separated",
+    ),
+    Setting("CRASHSTATS_BUGZILLA_URL", "str", None, "bugzilla-associations: Bugzilla base URL (REST API)"),
+    Setting("CRASHSTATS_BUGZILLA_API_KEY", "secret", None, "bugzilla-associations: Bugzilla API key"),
+    Setting(
+        "CRASHSTATS_BUGZILLA_DAYS_INTO_PAST",
+        "int",
+        30,
+        "bugzilla-associations: days of bug changes read on the first run",
+    ),
+    Setting(
+        "CRASHSTATS_ALERT_WEBHOOKS",
+        "list",
+        [],
+        "signature-alerts: webhooks, [json:|slack:|matrix:]URL, comma-separated",
+    ),
+    Setting("CRASHSTATS_ALERT_TOP_N", "int", 20, "signature-alerts: size of the top-crashers list watched"),
+    Setting(
+        "CRASHSTATS_ALERT_EXPLOSIVE_THRESHOLD",
+        "float",
+        3.0,
+        "signature-alerts: explosiveness score (oneday or threeday) that raises an alert",
+    ),
+    Setting(
+        "resource__elasticsearch__elasticsearch_urls",
+        "list",
+        [],
+        "Elasticsearch URLs; enables elasticsearch-cleanup",
+        aliases=("ELASTICSEARCH_URL",),
+    ),
+    Setting(
+        "resource__elasticsearch__elasticsearch_index",
+        "str",
+        "socorro%Y%W",
+        "name pattern of the weekly crash indices (strftime)",
+    ),
+    Setting(
+        "resource__elasticsearch__elasticsearch_index_regex",
+        "str",
+        "^socorro[0-9]{6}$",
+        "indices elasticsearch-cleanup may delete",
+    ),
+    Setting("CRASHSTATS_ES_RETENTION_WEEKS", "int", 26, "elasticsearch-cleanup: weeks of indices kept"),
+    Setting(
+        "CRASHSTATS_PARTITION_RETENTION_MONTHS",
+        "int",
+        12,
+        "drop-old-partitions: months of weekly partitions kept (Socorro: one year)",
+    ),
+    Setting(
+        "CRASHSTATS_TRUNCATE_WEEKS_TO_KEEP",
+        "int",
+        26,
+        "truncate-partitions: weeks of raw/processed crash JSON kept (seed: 6 months)",
+    ),
     # --- Socorro middleware keys from the seed: crashstats has no separate middleware --
     Setting("implementations__implementation_list", "str", None, "Socorro middleware setting", ignored=True),
     Setting("implementations__service_overrides", "str", None, "Socorro middleware setting", ignored=True),

@@ -18,3 +18,20 @@ SELECT c.relname AS table_name
    AND c.relkind IN ('r', 'p')
    AND NOT c.relispartition
  ORDER BY 1;
+
+-- name: adi_staging_create
+-- The ADI loader's staging table for this transaction (pyapp.adi; raw_adi_load reads it).
+CREATE TEMP TABLE raw_adi_staging (row_no integer PRIMARY KEY, line_no integer NOT NULL, fields text[], reason text)
+    ON COMMIT DROP;
+
+-- name: adi_staging_copy
+-- Streams the rows of an ADI file into the staging table.
+COPY raw_adi_staging (row_no, line_no, fields, reason) FROM STDIN;
+
+-- name: adi_staging_rejects
+-- The rows raw_adi_load (or the reader) rejected, with their reasons, in file order.
+SELECT line_no, fields, reason FROM raw_adi_staging WHERE reason IS NOT NULL ORDER BY row_no;
+
+-- name: adi_staging_drop
+-- Done with the staging table (another load may follow in the same transaction).
+DROP TABLE raw_adi_staging;

@@ -44,7 +44,7 @@ def assert_one_line_error(proc: subprocess.CompletedProcess, code: int, *fragmen
 def test_help_lists_the_subcommands(env: dict[str, str]) -> None:
     proc = run("--help", env=env)
     assert proc.returncode == 0
-    for name in ("up", "db", "setup", "config"):
+    for name in ("up", "db", "setup", "config", "crontabber", "adi"):
         assert f"\n    {name} " in proc.stdout
 
 
@@ -69,6 +69,9 @@ def test_help_lists_the_subcommands(env: dict[str, str]) -> None:
         ["config", "show"],
         ["config", "check"],
         ["config", "list"],
+        ["crontabber"],
+        ["adi"],
+        ["adi", "load"],
     ],
 )
 def test_every_subcommand_has_help(env: dict[str, str], args: list[str]) -> None:
