@@ -4,7 +4,8 @@ Sources, strongest first:
 
 1. environment variables (so envconsul / Consul works as in the seed);
 2. ``*.conf`` files (``KEY='value'`` lines, ``#`` comments) in the configuration directory:
-   ``--config-dir``, else ``$CRASHSTATS_CONFIG_DIR``, else ``/etc/crashstats`` when it exists;
+   ``--config-dir``, else ``$CRASHSTATS_CONFIG_DIR``, else ``/etc/crashstats`` when it exists
+   (only for the real process environment, so tests passing ``environ=`` are not affected);
 3. the defaults declared in :data:`SETTINGS`.
 
 Every key is declared below with its type. A ``*.conf`` line with an undeclared key, an
@@ -476,7 +477,7 @@ def load_config(
         directory = Path(config_dir)
     elif env.get("CRASHSTATS_CONFIG_DIR"):
         directory = Path(env["CRASHSTATS_CONFIG_DIR"])
-    elif Path("/etc/crashstats").is_dir():
+    elif environ is None and Path("/etc/crashstats").is_dir():
         directory = Path("/etc/crashstats")
 
     layers: list[Iterable[RawValue]] = []

@@ -34,6 +34,7 @@ _SQLSTATE_MAP: tuple[tuple[str, type[errors.DatabaseError], str | None], ...] = 
     ("42883", errors.SchemaMissing, "build the schema with: crashstats db upgrade"),
     ("57014", errors.QueryTimeout, None),
     ("55P03", errors.Busy, None),
+    ("55006", errors.Busy, None),
     ("40P01", errors.Busy, None),
     ("P0002", errors.NotFound, None),
     ("08", errors.DatabaseUnavailable, None),

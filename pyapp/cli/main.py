@@ -39,7 +39,13 @@ def build_parser() -> ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        # only `db psql` passes arguments through (crashstats db psql -c "SELECT 1")
+        if getattr(args, "db_command", None) == "psql":
+            args.psql_args = [*args.psql_args, *extra]
+        else:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
     ctx = Context(args)
     level = "DEBUG" if args.verbose else "WARNING" if args.quiet else None
     try:

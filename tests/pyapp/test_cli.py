@@ -190,3 +190,10 @@ def test_config_show_masks_secrets(env: dict[str, str]) -> None:
 
 def test_revision_with_nothing_changed_is_refused(env: dict[str, str]) -> None:
     assert_one_line_error(run("db", "revision", "-m", "nothing", env=env), 1, "nothing to revise")
+
+
+def test_db_psql_passes_its_arguments_to_psql(env: dict[str, str], fresh_db: str) -> None:
+    env["DATABASE_URL"] = fresh_db
+    proc = run("db", "psql", "-At", "-c", "SELECT count(*) FROM os_names", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "4"
