@@ -30,9 +30,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=status)
     p = sub.add_parser("url", help="print the database URL every command uses (with its password)")
     p.set_defaults(func=url)
-    p = sub.add_parser("psql", help="open psql on the breakpad database")
-    p.add_argument("psql_args", nargs=argparse.REMAINDER, help="further psql arguments")
-    p.set_defaults(func=psql)
+    p = sub.add_parser(
+        "psql",
+        help="open psql on the breakpad database",
+        description="Run psql on the database every command uses; every argument after `psql` "
+        'goes to psql, e.g. crashstats db psql -At -c "SELECT 1".',
+    )
+    p.set_defaults(func=psql, psql_args=[])
 
     p = sub.add_parser("upgrade", help="upgrade the schema (default: to the newest revision)")
     p.add_argument("target", nargs="?", default="head", help="revision to reach (default head)")

@@ -37,15 +37,23 @@ def build_parser() -> ArgumentParser:
     return parser
 
 
+def _split_psql_arguments(argv: list[str]) -> tuple[list[str], list[str]]:
+    """``crashstats [opts] db psql ARGS...``: everything after ``psql`` goes to psql untouched."""
+    for i in range(len(argv) - 1):
+        if argv[i] == "db" and argv[i + 1] == "psql":
+            rest = argv[i + 2 :]
+            if rest in (["-h"], ["--help"]):
+                return argv, []
+            return argv[: i + 2], rest
+    return argv, []
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args, extra = parser.parse_known_args(argv)
-    if extra:
-        # only `db psql` passes arguments through (crashstats db psql -c "SELECT 1")
-        if getattr(args, "db_command", None) == "psql":
-            args.psql_args = [*args.psql_args, *extra]
-        else:
-            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    argv, passthrough = _split_psql_arguments(list(sys.argv[1:] if argv is None else argv))
+    args = parser.parse_args(argv)
+    if passthrough:
+        args.psql_args = passthrough
     ctx = Context(args)
     level = "DEBUG" if args.verbose else "WARNING" if args.quiet else None
     try:
