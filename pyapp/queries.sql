@@ -18,3 +18,7 @@ SELECT c.relname AS table_name
    AND c.relkind IN ('r', 'p')
    AND NOT c.relispartition
  ORDER BY 1;
+
+-- name: heartbeat
+-- The database answers (health checks of the collector and the web nodes).
+SELECT 1 AS ok;
