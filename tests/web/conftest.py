@@ -1,5 +1,5 @@
-"""Collector fixtures: the real app under gunicorn (``crashstats serve --collector-only``), moto's
-S3 server, and a Breakpad-style crash generator.
+"""Collector fixtures: the real app under gunicorn (``crashstats serve --collector-only``) and a
+Breakpad-style crash generator (moto's S3 server is in tests/s3_fixtures.py).
 
 ``start_collector(**settings)`` starts a collector on a free port against a fresh clone of the
 template database and an empty dump root, waits for ``/__lbheartbeat__`` and returns a
@@ -13,10 +13,8 @@ import gzip
 import http.client
 import os
 import random
-import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,35 +28,7 @@ from pyapp.dumpstore import MAIN_DUMP, FSDumpStore
 from pyapp.embedded import free_port
 from pyapp.schema import ROOT
 from pyapp.submitter import Crash, encode_multipart
-
-
-def wait_for_http(
-    url_host: str, port: int, path: str, process: subprocess.Popen, timeout: float = 30
-) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode} before answering")
-        try:
-            conn = http.client.HTTPConnection(url_host, port, timeout=2)
-            conn.request("GET", path)
-            if conn.getresponse().status < 500:
-                return
-        except OSError:
-            time.sleep(0.1)
-        finally:
-            conn.close()
-    raise RuntimeError(f"no answer from {url_host}:{port}{path} within {timeout}s")
-
-
-def stop_process(process: subprocess.Popen, timeout: float = 20) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
+from tests.support import stop_process, wait_for_http
 
 
 def children(pid: int) -> list[int]:
@@ -230,53 +200,6 @@ def start_collector(tmp_path: Path, fresh_db: str) -> Iterator[Callable[..., Col
     yield start
     for server in started:
         stop_process(server.process)
-
-
-@pytest.fixture(scope="session")
-def moto_s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """moto's S3 server on 127.0.0.1 (its endpoint URL)."""
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("moto") / "moto.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"},
-        )
-    try:
-        wait_for_http("127.0.0.1", port, "/", process)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop_process(process)
-
-
-@pytest.fixture
-def s3_env(moto_s3: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    """Credentials and endpoint for boto3 (also set in this process's environment)."""
-    env = {
-        "AWS_ENDPOINT_URL": moto_s3,
-        "AWS_ACCESS_KEY_ID": "test",
-        "AWS_SECRET_ACCESS_KEY": "test",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    return env
-
-
-@pytest.fixture
-def s3_client(s3_env: dict[str, str]) -> Any:
-    import boto3
-
-    return boto3.client("s3", endpoint_url=s3_env["AWS_ENDPOINT_URL"])
-
-
-@pytest.fixture
-def bucket(s3_client: Any, request: pytest.FixtureRequest) -> str:
-    name = f"crashes-{os.getpid()}-{abs(hash(request.node.nodeid)) % 10**8}"
-    s3_client.create_bucket(Bucket=name)
-    return name
 
 
 # --- crashes --------------------------------------------------------------------------------
