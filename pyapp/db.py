@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import threading
 from collections.abc import Iterator, Mapping
 from typing import Any, LiteralString
 
@@ -154,22 +155,28 @@ class Database:
             name=f"crashstats-{component}-{os.getpid()}",
         )
         self._opened = False
+        # threads of one process (gthread workers) may all make the first call at once
+        self._open_lock = threading.Lock()
 
     def open(self) -> Database:
         """Open the pool; raises DatabaseUnavailable with PostgreSQL's own reason on failure."""
         if self._opened:
             return self
-        # one direct attempt first: the pool only reports a timeout, this reports why
-        connect(self.url, component=self.component, timeout=self.connect_timeout).close()
-        with wrap_exceptions():
-            self._pool.open(wait=True, timeout=self.connect_timeout)
-        self._opened = True
+        with self._open_lock:
+            if self._opened:
+                return self
+            # one direct attempt first: the pool only reports a timeout, this reports why
+            connect(self.url, component=self.component, timeout=self.connect_timeout).close()
+            with wrap_exceptions():
+                self._pool.open(wait=True, timeout=self.connect_timeout)
+            self._opened = True
         return self
 
     def close(self) -> None:
-        if self._opened:
-            self._pool.close()
-            self._opened = False
+        with self._open_lock:
+            if self._opened:
+                self._pool.close()
+                self._opened = False
 
     def __enter__(self) -> Database:
         return self.open()

@@ -110,7 +110,7 @@ def submit(
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(f"--url {url!r}: expected http://HOST[:PORT]/submit")
     body, content_type = encode_multipart(crash)
-    headers = {"Content-Type": content_type, "User-Agent": "crashstats-submit/1.0", "Expect": ""}
+    headers = {"Content-Type": content_type, "User-Agent": "crashstats-submit/1.0"}
     if gzip:
         body = gzip_module.compress(body, 6)
         headers["Content-Encoding"] = "gzip"

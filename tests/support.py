@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
+import os
 import signal
 import subprocess
 import time
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -38,11 +41,27 @@ def wait_for_http(
     raise RuntimeError(f"no answer from {url_host}:{port}{path} within {timeout}s")
 
 
+def child_pids(pid: int) -> list[int]:
+    """Direct child pids of ``pid`` (e.g. gunicorn's workers)."""
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(p) for p in text.split()]
+
+
 def stop_process(process: subprocess.Popen, timeout: float = 20) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
+    """SIGTERM, then SIGKILL after ``timeout``; children left behind by a killed parent too."""
+    if process.poll() is not None:
+        return
+    children = child_pids(process.pid)
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        # the parent is stuck: kill it and the children it had (they are ours too)
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        process.kill()
+        process.wait(5)

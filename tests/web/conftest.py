@@ -28,16 +28,7 @@ from pyapp.dumpstore import MAIN_DUMP, FSDumpStore
 from pyapp.embedded import free_port
 from pyapp.schema import ROOT
 from pyapp.submitter import Crash, encode_multipart
-from tests.support import stop_process, wait_for_http
-
-
-def children(pid: int) -> list[int]:
-    """Direct child pids of ``pid`` (gunicorn's workers)."""
-    try:
-        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
-    except OSError:
-        return []
-    return [int(p) for p in text.split()]
+from tests.support import child_pids, stop_process, wait_for_http
 
 
 def peak_rss_kib(pid: int) -> int:
@@ -136,7 +127,7 @@ class CollectorServer:
         return sorted(spool.iterdir()) if spool.is_dir() else []
 
     def workers(self) -> list[int]:
-        return children(self.process.pid)
+        return child_pids(self.process.pid)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
