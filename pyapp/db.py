@@ -126,7 +126,9 @@ class Database:
 
     ``fetch_all``/``fetch_one``/``fetch_value``/``execute`` each run in their own transaction;
     ``transaction()`` hands out one connection for several statements that must commit
-    together. Queries use named parameters: ``db.fetch_all(QUERY, product="KillerApp")``.
+    together. With ``autocommit=True`` (hot paths), ``connection()`` runs each statement as its
+    own transaction in one round trip, without BEGIN/COMMIT. Queries use named parameters:
+    ``db.fetch_all(QUERY, product="KillerApp")``.
     """
 
     def __init__(
@@ -137,9 +139,11 @@ class Database:
         min_size: int = 1,
         max_size: int = 10,
         connect_timeout: int = 10,
+        autocommit: bool = False,
     ) -> None:
         self.url = to_libpq_url(url)
         self.component = component
+        self.autocommit = autocommit
         self.connect_timeout = connect_timeout
         self._pool = ConnectionPool(
             self.url,
@@ -151,6 +155,7 @@ class Database:
                 "row_factory": dict_row,
                 "application_name": application_name(component),
                 "connect_timeout": connect_timeout,
+                "autocommit": autocommit,
             },
             name=f"crashstats-{component}-{os.getpid()}",
         )
@@ -189,6 +194,15 @@ class Database:
         """A pooled connection inside one transaction: committed on success, rolled back on error."""
         self.open()
         with wrap_exceptions(), self._pool.connection() as conn, conn.transaction():
+            yield conn
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[psycopg.Connection]:
+        """A pooled connection without an explicit transaction block: on an ``autocommit``
+        pool each statement is its own transaction (one round trip, no BEGIN/COMMIT);
+        otherwise what it did is committed when the block ends."""
+        self.open()
+        with wrap_exceptions(), self._pool.connection() as conn:
             yield conn
 
     def fetch_all(self, query: LiteralString, params: Params = None, **kwargs: Any) -> list[Row]:

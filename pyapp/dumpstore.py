@@ -29,6 +29,7 @@ import tempfile
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
@@ -135,16 +136,37 @@ class DumpStore(ABC):
 # --- filesystem ----------------------------------------------------------------------------
 
 
-def _fsync_dir(path: str | os.PathLike[str]) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+_sync_pool: tuple[int, ThreadPoolExecutor] | None = None
+_sync_pool_lock = threading.Lock()
+
+
+def _fsync_all(fds: list[int]) -> None:
+    """fsync every descriptor, concurrently: the filesystem's journal commits them together,
+    so several fsyncs cost about one. Raises the first OSError."""
+    global _sync_pool
+    if len(fds) == 1:
+        os.fsync(fds[0])
+        return
+    with _sync_pool_lock:
+        if _sync_pool is None or _sync_pool[0] != os.getpid():  # a pool does not survive fork
+            _sync_pool = (os.getpid(), ThreadPoolExecutor(max_workers=8, thread_name_prefix="fsync"))
+        pool = _sync_pool[1]
+    futures = [pool.submit(os.fsync, fd) for fd in fds]
+    errors = [f.exception() for f in futures]
+    for error in errors:
+        if error is not None:
+            raise error
 
 
 class FSDumpStore(DumpStore):
-    """Socorro's filesystem radix layout (``FSLegacyRadixTreeStorage``, depth 2)."""
+    """Socorro's filesystem radix layout (``FSLegacyRadixTreeStorage``, depth 2).
+
+    Durability: each dump goes to a temporary name, is renamed into place, and before
+    ``save_dumps`` returns the files and every directory from the crash's directory up to the
+    root are fsynced (concurrently). The ancestors matter on the first crashes of a day: a
+    directory another worker has just created is durable only once its parent is synced, and
+    syncing a directory that is already clean costs next to nothing.
+    """
 
     SPOOL_DIR = ".spool"
 
@@ -171,30 +193,30 @@ class FSDumpStore(DumpStore):
         return self.directory(bare) / self.file_name(bare, name)
 
     def _makedirs(self, directory: Path) -> None:
-        """Create ``directory`` and its missing parents; fsync the parent of each one created.
+        """Create ``directory`` and its missing parents (concurrent creators are fine)."""
+        if os.path.isdir(directory):
+            return
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:  # a file, not a directory, is in the way
+            raise NotADirectoryError(20, "Not a directory", str(directory)) from None
 
-        Safe against concurrent creators: whoever creates a level fsyncs its parent, the others
-        find it there (and the creator's fsync happened before its own save returned).
-        """
-        missing: list[Path] = []
-        current = directory
-        while not current.is_dir():
-            missing.append(current)
-            if current == current.parent:
-                break
-            current = current.parent
-        for level in reversed(missing):
-            try:
-                level.mkdir()
-            except FileExistsError:
-                if not level.is_dir():
-                    raise
-                continue
-            _fsync_dir(level.parent)
+    def _sync_targets(self, directory: Path) -> list[Path]:
+        """The crash's directory and its ancestors up to the root (made durable by check())."""
+        chain = [directory]
+        while chain[-1] != self.root:
+            chain.append(chain[-1].parent)
+        return chain
 
     def check(self) -> None:
         try:
             self._makedirs(self.root / self.SPOOL_DIR)
+            for path in (self.root, self.root.parent):  # the root itself is durable
+                fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
         except OSError as exc:
             raise DumpStoreError(f"dump store {self.root}: {exc.strerror or exc}") from exc
 
@@ -210,7 +232,7 @@ class FSDumpStore(DumpStore):
             self._spool_ready = False
             self.check()
             fd, name = tempfile.mkstemp(prefix="dump-", suffix=".tmp", dir=spool_dir)
-        return SpoolFile(os.fdopen(fd, "wb", buffering=0), name)
+        return SpoolFile(os.fdopen(fd, "wb", buffering=1 << 16), name)
 
     def save_dumps(self, crash_id: str, dumps: Mapping[str, DumpData]) -> None:
         bare = _check(crash_id)
@@ -218,15 +240,19 @@ class FSDumpStore(DumpStore):
             _check(bare, name)
         directory = self.directory(bare)
         created: list[Path] = []
+        files: list[IO[bytes]] = []
+        dir_fds: list[int] = []
         try:
             self._makedirs(directory)
             for name, data in dumps.items():
                 target = directory / self.file_name(bare, name)
                 existed = target.exists()
-                self._write_one(target, data)
+                files.append(self._place(target, data))
                 if not existed:
                     created.append(target)
-            _fsync_dir(directory)
+            for path in self._sync_targets(directory):
+                dir_fds.append(os.open(path, os.O_RDONLY | os.O_DIRECTORY))
+            _fsync_all([f.fileno() for f in files] + dir_fds)
         except OSError as exc:
             for path in created:
                 with contextlib.suppress(OSError):
@@ -235,34 +261,41 @@ class FSDumpStore(DumpStore):
                 if isinstance(data, SpoolFile):
                     data.discard()
             raise DumpStoreError(f"cannot store the dumps of {bare}: {exc}") from exc
+        finally:
+            for f in files:
+                with contextlib.suppress(OSError):
+                    f.close()
+            for fd in dir_fds:
+                os.close(fd)
 
-    def _write_one(self, target: Path, data: DumpData) -> None:
+    def _place(self, target: Path, data: DumpData) -> IO[bytes]:
+        """Write ``data`` under a temporary name and rename it to ``target``; returns the still
+        open file (flushed, not yet fsynced: ``save_dumps`` syncs everything at once)."""
         if isinstance(data, SpoolFile) and data.path and Path(data.path).parent == self.root / self.SPOOL_DIR:
             data.file.flush()
-            os.fsync(data.file.fileno())
-            data.file.close()
             os.rename(data.path, target)
             data.path = None
-            return
+            return data.file
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        out = os.fdopen(fd, "wb")
         try:
-            with os.fdopen(fd, "wb") as out:
-                if isinstance(data, bytes | bytearray | memoryview):
-                    out.write(data)
-                else:
-                    source = data.file if isinstance(data, SpoolFile) else data
-                    source.seek(0)
-                    while chunk := source.read(1 << 20):
-                        out.write(chunk)
-                    if isinstance(data, SpoolFile):
-                        data.discard()
-                out.flush()
-                os.fsync(out.fileno())
+            if isinstance(data, bytes | bytearray | memoryview):
+                out.write(data)
+            else:
+                source = data.file if isinstance(data, SpoolFile) else data
+                source.seek(0)
+                while chunk := source.read(1 << 20):
+                    out.write(chunk)
+                if isinstance(data, SpoolFile):
+                    data.discard()
+            out.flush()
             os.rename(tmp, target)
         except BaseException:
+            out.close()
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
+        return out
 
     def get_dump(self, crash_id: str, name: str = MAIN_DUMP) -> bytes:
         try:

@@ -103,17 +103,19 @@ def save_crash(
         log.error("crash %s: dump store failed: %s", crash_id, exc)
         raise StorageUnavailable(f"dump store: {exc}") from exc
 
-    committing = False
+    params = {"crash_id": crash_id, "raw_crash": Jsonb(raw_crash), "submitted": submitted, "queue": queue}
+    sent = False
     try:
-        with db.transaction() as conn:
-            conn.execute(
-                SAVE_RAW_CRASH,
-                {"crash_id": crash_id, "raw_crash": Jsonb(raw_crash), "submitted": submitted, "queue": queue},
-            )
-            committing = True
+        # one function call: the raw crash and its queue row commit together or not at all
+        # (on the collector's autocommit pool, in one round trip)
+        with db.connection() as conn:
+            sent = True
+            conn.execute(SAVE_RAW_CRASH, params)
     except errors.CrashstatsError as exc:
         sqlstate = getattr(exc, "sqlstate", None)
-        outcome_unknown = committing and sqlstate is None
+        # PostgreSQL reported an error (sqlstate): rolled back. No connection: nothing sent.
+        # A connection lost after the statement was sent leaves the outcome unknown.
+        outcome_unknown = sent and sqlstate is None
         log.error(
             "crash %s: database failed%s: %s",
             crash_id,

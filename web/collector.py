@@ -92,6 +92,7 @@ class Collector:
                         min_size=self.config["CRASHSTATS_DB_POOL_MIN"],
                         max_size=self.config["CRASHSTATS_DB_POOL_MAX"],
                         connect_timeout=self.config["CRASHSTATS_DB_CONNECT_TIMEOUT"],
+                        autocommit=True,
                     )
         return self._db
 

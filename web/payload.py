@@ -1,8 +1,8 @@
 """Reading a crash report from an HTTP request, as a stream, within limits.
 
 The body (``Content-Length`` or ``Transfer-Encoding: chunked``) is read in pieces, gunzipped
-as it comes when ``Content-Encoding: gzip`` (each step capped, so a gzip bomb stops at the
-uncompressed limit), and fed to the push parser of ``multipart`` (the streaming parser by
+(zlib-ng) as it comes when ``Content-Encoding: gzip`` (each step capped, so a gzip bomb stops
+at the uncompressed limit), and fed to the push parser of ``multipart`` (the streaming parser by
 Bottle's author). Annotation parts are kept in memory within their own limit; dump parts go
 straight into spool files of the dump store, hashed on the way. Nothing here touches storage
 beyond those spool files, which the caller saves or discards.
@@ -23,6 +23,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import multipart
+from zlib_ng import zlib_ng as inflate_lib  # inflates ~40% faster than zlib (bench --levers)
+
+INFLATE_ERRORS: tuple[type[Exception], ...] = (inflate_lib.error, zlib.error)
 
 from pyapp.dumpstore import MAIN_DUMP, DumpStore, SpoolFile, sanitize_dump_name
 
@@ -143,7 +146,7 @@ def drain(environ: Mapping[str, Any], limit: int) -> None:
 
 def gunzip(chunks: Iterator[bytes], limits: Limits, payload: CrashPayload) -> Iterator[bytes]:
     """Inflate a gzip stream (several members allowed) piece by piece, capped."""
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    inflater = inflate_lib.decompressobj(16 + zlib.MAX_WBITS)
     total = 0
     pending_member = False
 
@@ -160,7 +163,7 @@ def gunzip(chunks: Iterator[bytes], limits: Limits, payload: CrashPayload) -> It
         while data:
             try:
                 out = inflater.decompress(data, INFLATE_STEP)
-            except zlib.error as exc:
+            except INFLATE_ERRORS as exc:
                 raise Malformed("bad_gzip", str(exc)) from None
             if out:
                 yield emit(out)
@@ -172,13 +175,13 @@ def gunzip(chunks: Iterator[bytes], limits: Limits, payload: CrashPayload) -> It
                     break
                 if not rest.startswith(b"\x1f\x8b"):
                     raise Malformed("bad_gzip", "data after the end of the gzip stream")
-                inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                inflater = inflate_lib.decompressobj(16 + zlib.MAX_WBITS)
                 data = rest
                 pending_member = True
     if not inflater.eof or pending_member:
         try:
             tail = inflater.flush()
-        except zlib.error as exc:
+        except INFLATE_ERRORS as exc:
             raise Malformed("bad_gzip", str(exc)) from None
         if tail:
             yield emit(tail)
