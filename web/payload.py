@@ -25,9 +25,9 @@ from typing import Any
 import multipart
 from zlib_ng import zlib_ng as inflate_lib  # inflates ~40% faster than zlib (bench --levers)
 
-INFLATE_ERRORS: tuple[type[Exception], ...] = (inflate_lib.error, zlib.error)
-
 from pyapp.dumpstore import MAIN_DUMP, DumpStore, SpoolFile, sanitize_dump_name
+
+INFLATE_ERRORS: tuple[type[Exception], ...] = (inflate_lib.error, zlib.error)
 
 READ_SIZE = 256 * 1024
 #: largest piece the gunzip step hands on at once
