@@ -161,19 +161,22 @@ def _fsync_all(fds: list[int]) -> None:
 class FSDumpStore(DumpStore):
     """Socorro's filesystem radix layout (``FSLegacyRadixTreeStorage``, depth 2).
 
-    Durability: each dump goes to a temporary name, is renamed into place, and before
-    ``save_dumps`` returns the files and every directory from the crash's directory up to the
-    root are fsynced (concurrently). The ancestors matter on the first crashes of a day: a
-    directory another worker has just created is durable only once its parent is synced, and
-    syncing a directory that is already clean costs next to nothing.
+    Durability: each dump goes to a temporary name and is renamed into place; before
+    ``save_dumps`` returns, the files, the crash's directory (their new names) and the parent
+    of every directory on the way that this process has not yet seen durable are fsynced, all
+    at once. The parents matter on the first crashes of a day: a directory another worker has
+    just created is durable only once its parent has been synced, whoever created it.
     """
 
     SPOOL_DIR = ".spool"
+    #: directories known durable in this process, forgotten past this many
+    DURABLE_CACHE = 200_000
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root).absolute()
         self._spool_ready = False
         self._lock = threading.Lock()
+        self._durable: set[str] = set()
 
     def __repr__(self) -> str:
         return f"FSDumpStore({str(self.root)!r})"
@@ -201,12 +204,20 @@ class FSDumpStore(DumpStore):
         except FileExistsError:  # a file, not a directory, is in the way
             raise NotADirectoryError(20, "Not a directory", str(directory)) from None
 
-    def _sync_targets(self, directory: Path) -> list[Path]:
-        """The crash's directory and its ancestors up to the root (made durable by check())."""
-        chain = [directory]
-        while chain[-1] != self.root:
-            chain.append(chain[-1].parent)
-        return chain
+    def _sync_targets(self, directory: Path) -> tuple[list[Path], list[str]]:
+        """(directories to fsync, directories that are durable once that is done): the crash's
+        directory, and the parent of each level between it and the root not known durable."""
+        targets = [directory]
+        levels = []
+        level = directory
+        while level != self.root:
+            key = str(level)
+            if key not in self._durable:
+                levels.append(key)
+                if level.parent not in targets:
+                    targets.append(level.parent)
+            level = level.parent
+        return targets, levels
 
     def check(self) -> None:
         try:
@@ -250,9 +261,13 @@ class FSDumpStore(DumpStore):
                 files.append(self._place(target, data))
                 if not existed:
                     created.append(target)
-            for path in self._sync_targets(directory):
+            targets, levels = self._sync_targets(directory)
+            for path in targets:
                 dir_fds.append(os.open(path, os.O_RDONLY | os.O_DIRECTORY))
             _fsync_all([f.fileno() for f in files] + dir_fds)
+            if len(self._durable) > self.DURABLE_CACHE:
+                self._durable.clear()
+            self._durable.update(levels)
         except OSError as exc:
             for path in created:
                 with contextlib.suppress(OSError):
