@@ -9,6 +9,7 @@ would inflate to.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import json
@@ -280,7 +281,8 @@ def exchange(server: CollectorServer, request: Request) -> tuple[int, bytes]:
     """Send the raw request, close our side, read the whole answer."""
     with socket.create_connection(("127.0.0.1", server.port), timeout=60) as sock:
         sock.sendall(request.head + request.body)
-        sock.shutdown(socket.SHUT_WR)
+        with contextlib.suppress(OSError):  # the server may have answered and closed already
+            sock.shutdown(socket.SHUT_WR)
         reply = bytearray()
         while chunk := sock.recv(65536):
             reply += chunk
@@ -306,7 +308,7 @@ def test_fuzzing_never_breaks_the_collector(start_collector) -> None:
     requests = [make() for _ in range(REQUESTS)]
     outcomes: list[tuple[int, Request, int, bytes, bool] | None] = [None] * REQUESTS
     lock = threading.Lock()
-    errors: list[BaseException] = []
+    errors: list[tuple[str, BaseException]] = []
 
     def run_phase(indexes: range, injected: bool) -> None:
         pending = iter(indexes)
@@ -319,8 +321,8 @@ def test_fuzzing_never_breaks_the_collector(start_collector) -> None:
                     return
                 try:
                     status, body = exchange(server, requests[index])
-                except BaseException as exc:  # reported below
-                    errors.append(exc)
+                except OSError as exc:  # reported below
+                    errors.append((requests[index].kind, exc))
                     continue
                 outcomes[index] = (index, requests[index], status, body, injected)
 
@@ -345,8 +347,11 @@ def test_fuzzing_never_breaks_the_collector(start_collector) -> None:
             run_phase(indexes, False)
         sent += count
 
-    assert errors == []
-    assert all(o is not None for o in outcomes)
+    # broken chunked framing: the server cannot tell where the body ends, so it answers 400 and
+    # closes with the rest unread; the client may then see a reset instead of the answer
+    assert [(kind, exc) for kind, exc in errors if kind != "bad_chunks"] == []
+    outcomes = [o for o in outcomes if o is not None]
+    assert len(outcomes) == REQUESTS - len(errors)
     by_kind: dict[str, dict[int, int]] = {}
     for _, request, status, _, _ in outcomes:
         by_kind.setdefault(request.kind, {}).setdefault(status, 0)
