@@ -38,7 +38,7 @@ lint: $(VENV)/.installed-dev
 
 test: $(VENV)/.installed-dev system-deps
 	$(BIN)/ruff check .
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --basetemp=var/pytest $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

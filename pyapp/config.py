@@ -63,6 +63,25 @@ def _parse_str(raw: str) -> str:
     return raw
 
 
+_SIZE = re.compile(r"^\s*(\d+)\s*([kmg]?)(i?b?)\s*$", re.IGNORECASE)
+
+
+def _parse_size(raw: str) -> int:
+    """A size in bytes: ``26214400``, ``25M``, ``25MB``, ``25MiB`` (K/M/G are powers of 1024)."""
+    match = _SIZE.match(raw)
+    if not match:
+        raise ValueError("expected a size in bytes, optionally with K, M or G (25M)")
+    number, unit = int(match[1]), match[2].lower()
+    return number * {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[unit]
+
+
+def _parse_dump_store(raw: str) -> str:
+    value = raw.strip().lower()
+    if value not in {"fs", "s3"}:
+        raise ValueError("expected fs (the filesystem) or s3")
+    return value
+
+
 def _parse_url(raw: str) -> str:
     parts = urlsplit(raw.strip())
     if parts.scheme not in {"postgresql", "postgres", "postgresql+psycopg"}:
@@ -90,6 +109,9 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "float": _parse_float,
     "bool": _parse_bool,
     "list": _parse_list,
+    "secret_list": _parse_list,
+    "size": _parse_size,
+    "dump_store": _parse_dump_store,
     "url": _parse_url,
     "log_level": _parse_log_level,
     "django_engine": _parse_django_engine,
@@ -208,7 +230,50 @@ SETTINGS: tuple[Setting, ...] = (
         "the class of the N-th storage of a PolyCrashStorage",
         pattern=True,
     ),
-    Setting("filesystem__fs_root", "str", None, "root of the filesystem crash store"),
+    Setting(
+        "filesystem__fs_root",
+        "str",
+        None,
+        "root of the filesystem dump store (default <CRASHSTATS_VAR_DIR>/crashes)",
+    ),
+    # --- collector and dump store (issue 4) --------------------------------------------
+    Setting(
+        "CRASHSTATS_DUMP_STORE",
+        "dump_store",
+        "fs",
+        "where minidumps are kept: fs (filesystem__fs_root, Socorro's radix layout) or s3",
+    ),
+    Setting("CRASHSTATS_DUMP_S3_BUCKET", "str", None, "S3 bucket of the s3 dump store"),
+    Setting(
+        "CRASHSTATS_DUMP_S3_PREFIX", "str", "", "key prefix in that bucket: {prefix}/v1/{dump_name}/{id}"
+    ),
+    Setting("CRASHSTATS_DUMP_S3_REGION", "str", None, "region of that bucket (default: boto3's own)"),
+    Setting("CRASHSTATS_COLLECTOR_MAX_BODY", "size", 25 * 1024**2, "largest request body as sent (413 over)"),
+    Setting(
+        "CRASHSTATS_COLLECTOR_MAX_UNCOMPRESSED",
+        "size",
+        100 * 1024**2,
+        "largest request body after gunzip (413 over; caps gzip bombs)",
+    ),
+    Setting(
+        "CRASHSTATS_COLLECTOR_MAX_ANNOTATIONS",
+        "size",
+        8 * 1024**2,
+        "largest size of the annotations, one part and all together (400 field_too_large)",
+    ),
+    Setting("CRASHSTATS_COLLECTOR_MAX_PARTS", "int", 256, "most multipart parts in one crash report"),
+    Setting(
+        "CRASHSTATS_THROTTLE_RULES",
+        "str",
+        "socorro",
+        "throttle rules: socorro, accept_all, a module:attribute, or a .toml/.json rules file",
+    ),
+    Setting(
+        "CRASHSTATS_COLLECTOR_TOKENS",
+        "secret_list",
+        [],
+        "Auth-Token values that may submit crashes with their own crash ID (uuid)",
+    ),
     # --- crontabber (crontabber.conf) ---------------------------------------------------
     Setting(
         "crontabber__jobs", "str", None, "job list: dotted.path.Class|<n>(m|h|d)[|HH:MM], comma-separated"
@@ -413,7 +478,7 @@ class Config:
                 continue
             if setting.name in self.sources:
                 value = self.values[setting.name]
-                if setting.kind == "secret" and value:
+                if setting.kind in ("secret", "secret_list") and value:
                     shown = "********"
                 elif setting.kind == "url" and value:
                     shown = repr(mask_url(value))

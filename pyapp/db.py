@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import threading
 from collections.abc import Iterator, Mapping
 from typing import Any, LiteralString
 
@@ -126,7 +127,9 @@ class Database:
 
     ``fetch_all``/``fetch_one``/``fetch_value``/``execute`` each run in their own transaction;
     ``transaction()`` hands out one connection for several statements that must commit
-    together. Queries use named parameters: ``db.fetch_all(QUERY, product="KillerApp")``.
+    together. With ``autocommit=True`` (hot paths), ``connection()`` runs each statement as its
+    own transaction in one round trip, without BEGIN/COMMIT. Queries use named parameters:
+    ``db.fetch_all(QUERY, product="KillerApp")``.
     """
 
     def __init__(
@@ -137,9 +140,11 @@ class Database:
         min_size: int = 1,
         max_size: int = 10,
         connect_timeout: int = 10,
+        autocommit: bool = False,
     ) -> None:
         self.url = to_libpq_url(url)
         self.component = component
+        self.autocommit = autocommit
         self.connect_timeout = connect_timeout
         self._pool = ConnectionPool(
             self.url,
@@ -151,26 +156,33 @@ class Database:
                 "row_factory": dict_row,
                 "application_name": application_name(component),
                 "connect_timeout": connect_timeout,
+                "autocommit": autocommit,
             },
             name=f"crashstats-{component}-{os.getpid()}",
         )
         self._opened = False
+        # threads of one process (gthread workers) may all make the first call at once
+        self._open_lock = threading.Lock()
 
     def open(self) -> Database:
         """Open the pool; raises DatabaseUnavailable with PostgreSQL's own reason on failure."""
         if self._opened:
             return self
-        # one direct attempt first: the pool only reports a timeout, this reports why
-        connect(self.url, component=self.component, timeout=self.connect_timeout).close()
-        with wrap_exceptions():
-            self._pool.open(wait=True, timeout=self.connect_timeout)
-        self._opened = True
+        with self._open_lock:
+            if self._opened:
+                return self
+            # one direct attempt first: the pool only reports a timeout, this reports why
+            connect(self.url, component=self.component, timeout=self.connect_timeout).close()
+            with wrap_exceptions():
+                self._pool.open(wait=True, timeout=self.connect_timeout)
+            self._opened = True
         return self
 
     def close(self) -> None:
-        if self._opened:
-            self._pool.close()
-            self._opened = False
+        with self._open_lock:
+            if self._opened:
+                self._pool.close()
+                self._opened = False
 
     def __enter__(self) -> Database:
         return self.open()
@@ -183,6 +195,15 @@ class Database:
         """A pooled connection inside one transaction: committed on success, rolled back on error."""
         self.open()
         with wrap_exceptions(), self._pool.connection() as conn, conn.transaction():
+            yield conn
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[psycopg.Connection]:
+        """A pooled connection without an explicit transaction block: on an ``autocommit``
+        pool each statement is its own transaction (one round trip, no BEGIN/COMMIT);
+        otherwise what it did is committed when the block ends."""
+        self.open()
+        with wrap_exceptions(), self._pool.connection() as conn:
             yield conn
 
     def fetch_all(self, query: LiteralString, params: Params = None, **kwargs: Any) -> list[Row]:

@@ -35,3 +35,7 @@ SELECT line_no, fields, reason FROM raw_adi_staging WHERE reason IS NOT NULL ORD
 -- name: adi_staging_drop
 -- Done with the staging table (another load may follow in the same transaction).
 DROP TABLE raw_adi_staging;
+
+-- name: heartbeat
+-- The database answers (health checks of the collector and the web nodes).
+SELECT 1 AS ok;

@@ -30,6 +30,8 @@ from pytest_postgresql.janitor import DatabaseJanitor
 from pyapp import migrate
 from pyapp.embedded import EmbeddedCluster, free_port
 
+pytest_plugins = ["tests.s3_fixtures"]
+
 _counter = itertools.count(1)
 
 

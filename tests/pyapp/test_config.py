@@ -215,3 +215,22 @@ def test_secrets_are_masked_when_shown() -> None:
     shown = {key: value for key, value, _ in config.describe()}
     assert shown["SECRET_KEY"] == "********"
     assert shown["DEFAULT_PRODUCT"] == "'KillerApp'"
+
+
+def test_sizes_and_the_collector_settings() -> None:
+    config = load_config(
+        {
+            "CRASHSTATS_COLLECTOR_MAX_BODY": "25M",
+            "CRASHSTATS_COLLECTOR_MAX_UNCOMPRESSED": "1GiB",
+            "CRASHSTATS_COLLECTOR_MAX_ANNOTATIONS": "512k",
+            "CRASHSTATS_COLLECTOR_TOKENS": "a,b",
+        }
+    )
+    assert config["CRASHSTATS_COLLECTOR_MAX_BODY"] == 25 * 1024 * 1024
+    assert config["CRASHSTATS_COLLECTOR_MAX_UNCOMPRESSED"] == 1024**3
+    assert config["CRASHSTATS_COLLECTOR_MAX_ANNOTATIONS"] == 512 * 1024
+    assert config["CRASHSTATS_COLLECTOR_TOKENS"] == ["a", "b"]
+    assert ("CRASHSTATS_COLLECTOR_TOKENS", "********", "environment") in config.describe()
+    assert load_config({})["CRASHSTATS_COLLECTOR_MAX_BODY"] == 25 * 1024 * 1024
+    with pytest.raises(ConfigError, match="CRASHSTATS_COLLECTOR_MAX_BODY"):
+        load_config({"CRASHSTATS_COLLECTOR_MAX_BODY": "lots"})

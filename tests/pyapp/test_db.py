@@ -106,3 +106,28 @@ def test_named_queries_parse() -> None:
         parse_queries("-- name: one\nSELECT 1;\n-- name: one\nSELECT 2;\n")
     with pytest.raises(ValueError, match="no statement"):
         parse_queries("-- name: empty\n-- only a comment\n")
+
+
+def test_the_pool_opens_once_when_threads_race(fresh_db: str) -> None:
+    import threading
+
+    from pyapp.db import Database
+
+    db = Database(fresh_db, max_size=4)
+    barrier = threading.Barrier(8)
+    results: list[object] = []
+
+    def first_query() -> None:
+        barrier.wait()
+        try:
+            results.append(db.fetch_value("SELECT 1"))
+        except BaseException as exc:  # reported below
+            results.append(exc)
+
+    threads = [threading.Thread(target=first_query) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    db.close()
+    assert results == [1] * 8

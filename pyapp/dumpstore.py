@@ -1,0 +1,507 @@
+"""The dump store: where minidumps live (the raw crash JSON lives in PostgreSQL).
+
+Two implementations share one interface, used by the collector (write), the processor and the
+web pages (read):
+
+* :class:`FSDumpStore` (default): Socorro's radix layout under ``filesystem__fs_root``:
+  ``<root>/<YYYYMMDD>/name/<id[0:2]>/<id[2:4]>/<crash_id>.dump`` for ``upload_file_minidump``
+  and ``<crash_id>.<dump_name>.dump`` for the others, the date being the crash ID's. Each file
+  is written to a temporary name, fsynced, renamed into place, and its directory (and every
+  directory created on the way) fsynced, so a dump is either whole and durable or absent.
+* :class:`S3DumpStore`: boto3; keys ``{prefix}/v1/{dump_name}/{crash_id}`` plus
+  ``{prefix}/v1/dump_names/{crash_id}`` (a JSON list), Socorro's scheme. The endpoint is
+  ``AWS_ENDPOINT_URL`` when set (MinIO, Ceph, moto), credentials boto3's usual chain.
+
+Writers stream large dumps into a :meth:`DumpStore.spool` file first (on the store's own
+filesystem for the fs store, so saving is a rename) and hand it to :meth:`DumpStore.save_dumps`,
+which stores all the dumps of a crash or none of them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import logging
+import os
+import re
+import tempfile
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import IO, Any, BinaryIO
+
+from pyapp.config import Config
+from pyapp.crashid import date_from_crash_id, is_crash_id, strip_prefix
+from pyapp.errors import CrashstatsError
+
+log = logging.getLogger(__name__)
+
+MAIN_DUMP = "upload_file_minidump"
+#: names that would collide with the store's own keys
+RESERVED_NAMES = frozenset({"raw_crash", "dump_names", "processed_crash"})
+DUMP_NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
+
+DumpData = bytes | bytearray | memoryview | BinaryIO | IO[bytes] | "SpoolFile"
+
+
+class DumpStoreError(CrashstatsError):
+    """The dump store failed (disk, permissions, S3)."""
+
+
+class DumpNotFound(CrashstatsError):
+    """No such dump."""
+
+
+def sanitize_dump_name(name: str) -> str:
+    """The stored form of a dump part's name: letters, digits, ``_`` and ``-`` only.
+
+    Raises ValueError when nothing usable is left, the result is too long or reserved.
+    """
+    clean = re.sub(r"[^A-Za-z0-9_-]", "", name)
+    if not DUMP_NAME_RE.match(clean) or clean in RESERVED_NAMES:
+        raise ValueError(f"bad dump name {name!r}")
+    return clean
+
+
+def _check(crash_id: str, name: str | None = None) -> str:
+    bare = strip_prefix(crash_id)
+    if not is_crash_id(bare):
+        raise ValueError(f"not a crash ID: {crash_id!r}")
+    if name is not None and (not DUMP_NAME_RE.match(name) or name in RESERVED_NAMES):
+        raise ValueError(f"bad dump name {name!r}")
+    return bare
+
+
+class SpoolFile:
+    """A dump being received: write to it, then give it to ``save_dumps`` (or ``discard``)."""
+
+    def __init__(self, file: IO[bytes], path: str | None) -> None:
+        self.file = file
+        self.path = path
+        self.size = 0
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        self.file.write(data)
+        self.size += len(data)
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError):
+            self.file.close()
+        if self.path:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.path)
+            self.path = None
+
+    def __enter__(self) -> SpoolFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.discard()
+
+
+class DumpStore(ABC):
+    """Where dumps live. Every method takes bare or ``bp-`` prefixed crash IDs."""
+
+    @abstractmethod
+    def spool(self) -> SpoolFile:
+        """A temporary file to stream a dump into before ``save_dumps``."""
+
+    @abstractmethod
+    def save_dumps(self, crash_id: str, dumps: Mapping[str, DumpData]) -> None:
+        """Store every dump of a crash durably, or none of them (raises DumpStoreError).
+
+        Values are bytes, binary file objects or spool files (consumed: do not reuse them).
+        """
+
+    @abstractmethod
+    def get_dump(self, crash_id: str, name: str = MAIN_DUMP) -> bytes:
+        """The dump's bytes; raises DumpNotFound."""
+
+    @abstractmethod
+    def dump_names(self, crash_id: str) -> list[str]:
+        """The names of the crash's dumps (sorted; empty when there are none)."""
+
+    @abstractmethod
+    def delete_dumps(self, crash_id: str, names: Iterable[str] | None = None) -> None:
+        """Remove the named dumps (default: all) of a crash; missing ones are no error."""
+
+    @abstractmethod
+    def check(self) -> None:
+        """Raise DumpStoreError when the store cannot be used (startup and health checks)."""
+
+
+# --- filesystem ----------------------------------------------------------------------------
+
+
+_sync_pool: tuple[int, ThreadPoolExecutor] | None = None
+_sync_pool_lock = threading.Lock()
+
+
+def _fsync_all(fds: list[int]) -> None:
+    """fsync every descriptor, concurrently: the filesystem's journal commits them together,
+    so several fsyncs cost about one. Raises the first OSError."""
+    global _sync_pool
+    if len(fds) == 1:
+        os.fsync(fds[0])
+        return
+    with _sync_pool_lock:
+        if _sync_pool is None or _sync_pool[0] != os.getpid():  # a pool does not survive fork
+            _sync_pool = (os.getpid(), ThreadPoolExecutor(max_workers=8, thread_name_prefix="fsync"))
+        pool = _sync_pool[1]
+    futures = [pool.submit(os.fsync, fd) for fd in fds]
+    errors = [f.exception() for f in futures]
+    for error in errors:
+        if error is not None:
+            raise error
+
+
+class FSDumpStore(DumpStore):
+    """Socorro's filesystem radix layout (``FSLegacyRadixTreeStorage``, depth 2).
+
+    Durability: each dump goes to a temporary name and is renamed into place; before
+    ``save_dumps`` returns, the files, the crash's directory (their new names) and the parent
+    of every directory on the way that this process has not yet seen durable are fsynced, all
+    at once. The parents matter on the first crashes of a day: a directory another worker has
+    just created is durable only once its parent has been synced, whoever created it.
+    """
+
+    SPOOL_DIR = ".spool"
+    #: directories known durable in this process, forgotten past this many
+    DURABLE_CACHE = 200_000
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root).absolute()
+        self._spool_ready = False
+        self._lock = threading.Lock()
+        self._durable: set[str] = set()
+
+    def __repr__(self) -> str:
+        return f"FSDumpStore({str(self.root)!r})"
+
+    # layout
+    def directory(self, crash_id: str) -> Path:
+        bare = _check(crash_id)
+        day = date_from_crash_id(bare).strftime("%Y%m%d")
+        return self.root / day / "name" / bare[0:2] / bare[2:4]
+
+    @staticmethod
+    def file_name(crash_id: str, name: str) -> str:
+        return f"{crash_id}.dump" if name == MAIN_DUMP else f"{crash_id}.{name}.dump"
+
+    def path(self, crash_id: str, name: str = MAIN_DUMP) -> Path:
+        bare = _check(crash_id, name)
+        return self.directory(bare) / self.file_name(bare, name)
+
+    def _makedirs(self, directory: Path) -> None:
+        """Create ``directory`` and its missing parents (concurrent creators are fine)."""
+        if os.path.isdir(directory):
+            return
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:  # a file, not a directory, is in the way
+            raise NotADirectoryError(20, "Not a directory", str(directory)) from None
+
+    def _sync_targets(self, directory: Path) -> tuple[list[Path], list[str]]:
+        """(directories to fsync, directories that are durable once that is done): the crash's
+        directory, and the parent of each level between it and the root not known durable."""
+        targets = [directory]
+        levels = []
+        level = directory
+        while level != self.root:
+            key = str(level)
+            if key not in self._durable:
+                levels.append(key)
+                if level.parent not in targets:
+                    targets.append(level.parent)
+            level = level.parent
+        return targets, levels
+
+    def check(self) -> None:
+        try:
+            self._makedirs(self.root / self.SPOOL_DIR)
+            for path in (self.root, self.root.parent):  # the root itself is durable
+                fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+        except OSError as exc:
+            raise DumpStoreError(f"dump store {self.root}: {exc.strerror or exc}") from exc
+
+    def spool(self) -> SpoolFile:
+        spool_dir = self.root / self.SPOOL_DIR
+        if not self._spool_ready:
+            with self._lock:
+                self.check()
+                self._spool_ready = True
+        try:
+            fd, name = tempfile.mkstemp(prefix="dump-", suffix=".tmp", dir=spool_dir)
+        except FileNotFoundError:
+            self._spool_ready = False
+            self.check()
+            fd, name = tempfile.mkstemp(prefix="dump-", suffix=".tmp", dir=spool_dir)
+        return SpoolFile(os.fdopen(fd, "wb", buffering=1 << 16), name)
+
+    def save_dumps(self, crash_id: str, dumps: Mapping[str, DumpData]) -> None:
+        bare = _check(crash_id)
+        for name in dumps:
+            _check(bare, name)
+        directory = self.directory(bare)
+        created: list[Path] = []
+        files: list[IO[bytes]] = []
+        dir_fds: list[int] = []
+        try:
+            self._makedirs(directory)
+            for name, data in dumps.items():
+                target = directory / self.file_name(bare, name)
+                existed = target.exists()
+                files.append(self._place(target, data))
+                if not existed:
+                    created.append(target)
+            targets, levels = self._sync_targets(directory)
+            for path in targets:
+                dir_fds.append(os.open(path, os.O_RDONLY | os.O_DIRECTORY))
+            _fsync_all([f.fileno() for f in files] + dir_fds)
+            if len(self._durable) > self.DURABLE_CACHE:
+                self._durable.clear()
+            self._durable.update(levels)
+        except OSError as exc:
+            for path in created:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            for data in dumps.values():
+                if isinstance(data, SpoolFile):
+                    data.discard()
+            raise DumpStoreError(f"cannot store the dumps of {bare}: {exc}") from exc
+        finally:
+            for f in files:
+                with contextlib.suppress(OSError):
+                    f.close()
+            for fd in dir_fds:
+                os.close(fd)
+
+    def _place(self, target: Path, data: DumpData) -> IO[bytes]:
+        """Write ``data`` under a temporary name and rename it to ``target``; returns the still
+        open file (flushed, not yet fsynced: ``save_dumps`` syncs everything at once)."""
+        if isinstance(data, SpoolFile) and data.path and Path(data.path).parent == self.root / self.SPOOL_DIR:
+            data.file.flush()
+            os.rename(data.path, target)
+            data.path = None
+            return data.file
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        out = os.fdopen(fd, "wb")
+        try:
+            if isinstance(data, bytes | bytearray | memoryview):
+                out.write(data)
+            else:
+                source = data.file if isinstance(data, SpoolFile) else data
+                source.seek(0)
+                while chunk := source.read(1 << 20):
+                    out.write(chunk)
+                if isinstance(data, SpoolFile):
+                    data.discard()
+            out.flush()
+            os.rename(tmp, target)
+        except BaseException:
+            out.close()
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        return out
+
+    def get_dump(self, crash_id: str, name: str = MAIN_DUMP) -> bytes:
+        try:
+            return self.path(crash_id, name).read_bytes()
+        except FileNotFoundError:
+            raise DumpNotFound(f"no dump {name} for crash {strip_prefix(crash_id)}") from None
+        except OSError as exc:
+            raise DumpStoreError(f"cannot read dump {name} of {strip_prefix(crash_id)}: {exc}") from exc
+
+    def dump_names(self, crash_id: str) -> list[str]:
+        bare = _check(crash_id)
+        try:
+            entries = os.listdir(self.directory(bare))
+        except FileNotFoundError:
+            return []
+        names = []
+        for entry in entries:
+            if not (entry.startswith(bare + ".") and entry.endswith(".dump")):
+                continue
+            middle = entry[len(bare) + 1 : -len(".dump")]
+            names.append(middle or MAIN_DUMP)
+        return sorted(names)
+
+    def delete_dumps(self, crash_id: str, names: Iterable[str] | None = None) -> None:
+        bare = _check(crash_id)
+        for name in self.dump_names(bare) if names is None else list(names):
+            with contextlib.suppress(FileNotFoundError):
+                self.path(bare, name).unlink()
+
+
+# --- S3 ------------------------------------------------------------------------------------
+
+
+class S3DumpStore(DumpStore):
+    """Dumps in an S3 bucket, Socorro's key scheme."""
+
+    def __init__(
+        self,
+        bucket: str,
+        prefix: str = "",
+        *,
+        client: Any = None,
+        endpoint_url: str | None = None,
+        region: str | None = None,
+    ) -> None:
+        import boto3
+        from botocore.config import Config as BotoConfig
+
+        self.bucket = bucket
+        self.prefix = prefix.strip("/")
+        self.client = client or boto3.client(
+            "s3",
+            endpoint_url=endpoint_url or None,
+            region_name=region or None,
+            config=BotoConfig(retries={"max_attempts": 3, "mode": "standard"}),
+        )
+
+    def __repr__(self) -> str:
+        return f"S3DumpStore({self.bucket!r}, {self.prefix!r})"
+
+    def key(self, crash_id: str, name: str) -> str:
+        head = f"{self.prefix}/v1" if self.prefix else "v1"
+        return f"{head}/{name}/{crash_id}"
+
+    def _error(self, what: str, exc: Exception) -> DumpStoreError:
+        return DumpStoreError(f"S3 bucket {self.bucket}: {what}: {exc}")
+
+    def check(self) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except (BotoCoreError, ClientError) as exc:
+            raise self._error("not reachable", exc) from exc
+
+    def spool(self) -> SpoolFile:
+        return SpoolFile(tempfile.SpooledTemporaryFile(max_size=4 << 20), None)
+
+    def save_dumps(self, crash_id: str, dumps: Mapping[str, DumpData]) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        bare = _check(crash_id)
+        for name in dumps:
+            _check(bare, name)
+        written: list[str] = []
+        try:
+            for name, data in dumps.items():
+                key = self.key(bare, name)
+                if isinstance(data, bytes | bytearray | memoryview):
+                    body: Any = bytes(data)
+                else:
+                    body = data.file if isinstance(data, SpoolFile) else data
+                    body.seek(0)
+                self.client.put_object(Bucket=self.bucket, Key=key, Body=body)
+                written.append(key)
+            names = sorted(set(self._stored_names(bare)) | set(dumps))
+            self.client.put_object(
+                Bucket=self.bucket,
+                Key=self.key(bare, "dump_names"),
+                Body=json.dumps(names).encode(),
+                ContentType="application/json",
+            )
+        except (BotoCoreError, ClientError, OSError) as exc:
+            for key in written:
+                with contextlib.suppress(BotoCoreError, ClientError):
+                    self.client.delete_object(Bucket=self.bucket, Key=key)
+            raise self._error(f"cannot store the dumps of {bare}", exc) from exc
+        finally:
+            for data in dumps.values():
+                if isinstance(data, SpoolFile):
+                    data.discard()
+
+    def _stored_names(self, bare: str) -> list[str]:
+        from botocore.exceptions import ClientError
+
+        try:
+            body = self.client.get_object(Bucket=self.bucket, Key=self.key(bare, "dump_names"))["Body"].read()
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                return []
+            raise
+        names = json.loads(body)
+        return [str(n) for n in names] if isinstance(names, list) else []
+
+    def get_dump(self, crash_id: str, name: str = MAIN_DUMP) -> bytes:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        bare = _check(crash_id, name)
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=self.key(bare, name))["Body"].read()
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                raise DumpNotFound(f"no dump {name} for crash {bare}") from None
+            raise self._error(f"cannot read dump {name} of {bare}", exc) from exc
+        except BotoCoreError as exc:
+            raise self._error(f"cannot read dump {name} of {bare}", exc) from exc
+
+    def dump_names(self, crash_id: str) -> list[str]:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        bare = _check(crash_id)
+        try:
+            return sorted(self._stored_names(bare))
+        except (BotoCoreError, ClientError, ValueError) as exc:
+            raise self._error(f"cannot read the dump names of {bare}", exc) from exc
+
+    def delete_dumps(self, crash_id: str, names: Iterable[str] | None = None) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        bare = _check(crash_id)
+        stored = self.dump_names(bare)
+        doomed = stored if names is None else [n for n in names if _check(bare, n)]
+        try:
+            for name in doomed:
+                self.client.delete_object(Bucket=self.bucket, Key=self.key(bare, name))
+            left = [n for n in stored if n not in doomed]
+            if left:
+                self.client.put_object(
+                    Bucket=self.bucket, Key=self.key(bare, "dump_names"), Body=json.dumps(left).encode()
+                )
+            else:
+                self.client.delete_object(Bucket=self.bucket, Key=self.key(bare, "dump_names"))
+        except (BotoCoreError, ClientError) as exc:
+            raise self._error(f"cannot delete the dumps of {bare}", exc) from exc
+
+
+def open_dump_store(config: Config) -> DumpStore:
+    """The dump store the configuration names (``CRASHSTATS_DUMP_STORE``)."""
+    from pyapp.errors import ConfigError
+
+    if config["CRASHSTATS_DUMP_STORE"] == "s3":
+        bucket = config["CRASHSTATS_DUMP_S3_BUCKET"]
+        if not bucket:
+            raise ConfigError("CRASHSTATS_DUMP_S3_BUCKET: required when CRASHSTATS_DUMP_STORE is s3")
+        return S3DumpStore(
+            bucket,
+            config["CRASHSTATS_DUMP_S3_PREFIX"] or "",
+            endpoint_url=config["AWS_ENDPOINT_URL"],
+            region=config["CRASHSTATS_DUMP_S3_REGION"],
+        )
+    root = config["filesystem__fs_root"] or (config.var_dir / "crashes")
+    return FSDumpStore(root)
+
+
+def read_all(data: DumpData) -> bytes:
+    """The bytes of a dump value (tests and small tools)."""
+    if isinstance(data, bytes | bytearray | memoryview):
+        return bytes(data)
+    source = data.file if isinstance(data, SpoolFile) else data
+    source.seek(0)
+    out = io.BytesIO()
+    while chunk := source.read(1 << 20):
+        out.write(chunk)
+    return out.getvalue()

@@ -1,0 +1,130 @@
+"""The raw crash: the fields the collector adds to a crash's annotations, and saving it durably.
+
+A raw crash is the client's annotations plus (Socorro's names) ``submitted_timestamp`` (ISO,
+UTC), ``timestamp`` (epoch seconds), ``uuid`` (the crash ID), ``legacy_processing`` (0 accept,
+1 defer), ``throttle_rate`` (percent processed of crashes like it), ``type_tag`` (``bp``), and
+``metadata`` (how it arrived: ``payload``, ``payload_compressed``, ``collector_notes``,
+``dump_checksums`` (sha256 per dump), ``throttle_rule``, ``user_agent``, sizes).
+
+:func:`save_crash` stores a crash in the only order that never leaves half a crash: the dumps
+first (durable when the dump store returns), then one transaction ``save_raw_crash()``: the
+raw_crashes row and, for accepted crashes, the processing_queue row. If that transaction fails
+the dumps are removed again, so there is no raw crash without dumps and no queue row without
+its raw crash; the caller answers "try again" (503).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from psycopg.types.json import Jsonb
+
+from pyapp import errors
+from pyapp.db import Database
+from pyapp.dumpstore import DumpData, DumpStore, DumpStoreError
+from pyapp.throttler import Decision, Result
+
+log = logging.getLogger(__name__)
+
+TYPE_TAG = "bp"
+#: keys the collector sets; a client's values for them are replaced (and noted)
+COLLECTOR_FIELDS = (
+    "submitted_timestamp",
+    "timestamp",
+    "uuid",
+    "legacy_processing",
+    "throttle_rate",
+    "type_tag",
+    "metadata",
+    "dump_checksums",
+)
+
+SAVE_RAW_CRASH = "SELECT save_raw_crash(%(crash_id)s, %(raw_crash)s, %(submitted)s, %(queue)s) AS new"
+
+
+class StorageUnavailable(errors.CrashstatsError):
+    """The crash could not be stored (dump store or database); nothing of it was kept."""
+
+    exit_code = 75  # EX_TEMPFAIL
+
+
+def build_raw_crash(
+    annotations: Mapping[str, Any],
+    *,
+    crash_id: str,
+    submitted: dt.datetime,
+    decision: Decision,
+    metadata: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The raw crash document for ``annotations`` received at ``submitted``."""
+    raw = dict(annotations)
+    notes = list(metadata.get("collector_notes", []))
+    for key in COLLECTOR_FIELDS:
+        if key in raw and key != "uuid":
+            notes.append(f"replaced the client's {key}")
+            del raw[key]
+    submitted = submitted.astimezone(dt.UTC)
+    raw.update(
+        submitted_timestamp=submitted.isoformat(),
+        timestamp=submitted.timestamp(),
+        uuid=crash_id,
+        legacy_processing=0 if decision.result is Result.ACCEPT else 1,
+        throttle_rate=decision.rate,
+        type_tag=TYPE_TAG,
+        metadata={**metadata, "collector_notes": notes, "throttle_rule": decision.rule},
+    )
+    return raw
+
+
+def save_crash(
+    db: Database,
+    store: DumpStore,
+    *,
+    crash_id: str,
+    raw_crash: Mapping[str, Any],
+    submitted: dt.datetime,
+    dumps: Mapping[str, DumpData],
+    queue: bool,
+    new_id: bool = True,
+) -> None:
+    """Store the dumps, then the raw crash and its queue row; all of it or nothing.
+
+    ``new_id``: the crash ID was just made, so no earlier copy of this crash exists and a
+    failure may remove every dump of it. For a client-supplied ID (a resubmission) dumps are
+    left in place on failure: they may be the ones an earlier raw crash row refers to.
+    Raises StorageUnavailable.
+    """
+    try:
+        store.save_dumps(crash_id, dumps)
+    except DumpStoreError as exc:
+        log.error("crash %s: dump store failed: %s", crash_id, exc)
+        raise StorageUnavailable(f"dump store: {exc}") from exc
+
+    params = {"crash_id": crash_id, "raw_crash": Jsonb(raw_crash), "submitted": submitted, "queue": queue}
+    sent = False
+    try:
+        # one function call: the raw crash and its queue row commit together or not at all
+        # (on the collector's autocommit pool, in one round trip)
+        with db.connection() as conn:
+            sent = True
+            conn.execute(SAVE_RAW_CRASH, params)
+    except errors.CrashstatsError as exc:
+        sqlstate = getattr(exc, "sqlstate", None)
+        # PostgreSQL reported an error (sqlstate): rolled back. No connection: nothing sent.
+        # A connection lost after the statement was sent leaves the outcome unknown.
+        outcome_unknown = sent and sqlstate is None
+        log.error(
+            "crash %s: database failed%s: %s",
+            crash_id,
+            " during commit (outcome unknown; dumps kept)" if outcome_unknown else "",
+            exc,
+        )
+        if new_id and not outcome_unknown:
+            try:
+                store.delete_dumps(crash_id, list(dumps))
+            except Exception:  # the crash is refused anyway; its dumps are orphans now
+                log.exception("crash %s: could not remove the dumps of the refused crash", crash_id)
+        raise StorageUnavailable(f"database: {exc}") from exc

@@ -1,0 +1,121 @@
+"""Throttle rules: Socorro's default set, sampling, declarative files, Python modules."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+
+from pyapp.errors import ConfigError
+from pyapp.throttler import SOCORRO_RULES, Result, Rule, Throttler, load_rules, rules_from_data
+
+
+@pytest.mark.parametrize(
+    ("annotations", "result", "rule", "rate"),
+    [
+        ({"HangID": "x", "ProductName": "Firefox"}, Result.IGNORE, "browser_hang", None),
+        ({"HangID": "x", "ProcessType": "browser"}, Result.IGNORE, "browser_hang", None),
+        (
+            {"HangID": "x", "ProcessType": "plugin", "ReleaseChannel": "beta"},
+            Result.ACCEPT,
+            "aurora_beta_esr",
+            100,
+        ),
+        ({"Comments": "it broke", "ProductName": "Firefox"}, Result.ACCEPT, "has_comments", 100),
+        ({"Comments": "", "ProductName": "Fennec"}, Result.ACCEPT, "fennec", 100),
+        ({"ReleaseChannel": "esr", "ProductName": "Firefox"}, Result.ACCEPT, "aurora_beta_esr", 100),
+        ({"ReleaseChannel": "nightly-cck", "ProductName": "Firefox"}, Result.ACCEPT, "nightly", 100),
+        ({"ProductName": "KillerApp", "Version": "3.0b1"}, Result.ACCEPT, "alpha_beta_version", 100),
+        ({"ProductName": "Thunderbird", "Version": "3.0"}, Result.ACCEPT, "product_t_s_c", 100),
+        ({"ProductName": "KillerApp", "Version": "3.0"}, Result.DEFER, "everything_else", 0),
+        ({}, Result.DEFER, "everything_else", 0),
+    ],
+)
+def test_socorro_rules(annotations, result, rule, rate) -> None:
+    decision = Throttler(SOCORRO_RULES, rng=lambda: 0.5).throttle(annotations)
+    assert (decision.result, decision.rule, decision.rate) == (result, rule, rate)
+
+
+def test_firefox_release_is_sampled_at_ten_percent() -> None:
+    draws = itertools.cycle([i / 100 for i in range(100)])
+    throttler = Throttler(SOCORRO_RULES, rng=lambda: next(draws))
+    decisions = [throttler.throttle({"ProductName": "Firefox", "Version": "41.0"}) for _ in range(1000)]
+    assert sum(d.result is Result.ACCEPT for d in decisions) == 100
+    assert {d.result for d in decisions} == {Result.ACCEPT, Result.DEFER}  # never_discard
+    assert {d.rate for d in decisions} == {10}
+    assert {d.rule for d in decisions} == {"firefox"}
+
+
+def test_sampling_can_reject_the_rest() -> None:
+    rules = rules_from_data([{"name": "half", "result": 50, "otherwise": "reject"}])
+    throttler = Throttler(rules, rng=iter([0.2, 0.7]).__next__)
+    first, second = throttler.throttle({}), throttler.throttle({})
+    assert (first.result, first.rate) == (Result.ACCEPT, 50)
+    assert (second.result, second.rate) == (Result.REJECT, None)
+
+
+def test_no_match_defers() -> None:
+    rules = rules_from_data([{"name": "only_x", "when": {"X": "1"}, "result": "reject"}])
+    assert Throttler(rules).throttle({"X": "2"}).result is Result.DEFER
+    assert Throttler(rules).throttle({"X": "1"}).result is Result.REJECT
+
+
+def test_toml_and_json_files(tmp_path: Path) -> None:
+    toml = tmp_path / "rules.toml"
+    toml.write_text(
+        '[[rules]]\nname = "old"\nwhen = { BuildID = { matches = "^20(0|10)" } }\nresult = "discard"\n'
+        '[[rules]]\nname = "all"\nresult = "accept"\n'
+    )
+    rules = load_rules(str(toml))
+    assert Throttler(rules).throttle({"BuildID": "20091231"}).rule == "old"
+    assert Throttler(rules).throttle({"BuildID": "20261231"}).result is Result.ACCEPT
+    data = tmp_path / "rules.json"
+    data.write_text(
+        json.dumps([{"name": "ch", "when": {"ReleaseChannel": {"in": ["a", "b"]}}, "result": "ignore"}])
+    )
+    assert Throttler(load_rules(str(data))).throttle({"ReleaseChannel": "b"}).result is Result.IGNORE
+
+
+def test_python_module_rules() -> None:
+    rules = load_rules("tests.pyapp.test_throttler:CUSTOM")
+    assert Throttler(rules).throttle({"Throttleable": "0"}).rule == "throttleable_0"
+    assert load_rules("pyapp.throttler:SOCORRO_RULES")[0].name == "browser_hang"
+    assert [r.name for r in load_rules("accept_all")] == ["accept_all"]
+
+
+CUSTOM = [Rule("throttleable_0", lambda a: a.get("Throttleable") == "0", Result.ACCEPT)]
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("nonsense", "is not socorro"),
+        ("/no/such/rules.toml", "No such file"),
+        ("no_such_module:RULES", "No module named"),
+        ("pyapp.throttler:NO_SUCH", "NO_SUCH"),
+    ],
+)
+def test_bad_rule_sources(spec: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_rules(spec)
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ({"name": "x", "result": "maybe"}, "unknown result"),
+        ({"name": "x", "result": 150}, "between 0 and 100"),
+        ({"name": "x"}, "result must be"),
+        ({"name": "bad name", "result": "accept"}, "rule name"),
+        ({"name": "x", "when": {"A": {"like": "b"}}, "result": "accept"}, "unknown test like"),
+        ({"name": "x", "when": {"A": {"matches": "("}}, "result": "accept"}, "bad regular expression"),
+        ({"name": "x", "result": "accept", "extra": 1}, "unknown key extra"),
+    ],
+)
+def test_bad_rules(tmp_path: Path, rule: dict, message: str) -> None:
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps({"rules": [rule]}))
+    with pytest.raises(ConfigError, match=message):
+        load_rules(str(path))

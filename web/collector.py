@@ -1,0 +1,242 @@
+"""The collector: ``POST /submit`` takes Breakpad/Crashpad crash reports (Antenna's protocol).
+
+Answers, as Antenna gives them (``text/plain``):
+
+* ``200 CrashID=bp-<crash id>\\n`` once the dumps are durable and the raw crash (and, when
+  accepted, its queue row) committed;
+* ``200 Discarded=rule_<name>`` for a crash a throttle rule rejects, ``200 Unsupported=1`` for
+  one it ignores;
+* ``400 Discarded=malformed_<reason>``: no_content_type, wrong_content_type, no_boundary,
+  bad_content_encoding, bad_content_length, no_content_length, truncated_body, bad_gzip,
+  bad_multipart, too_many_parts, field_too_large, invalid_annotation_value, invalid_json,
+  invalid_json_value, has_json_and_kv, bad_dump_name, duplicate_dump, no_dump,
+  no_annotations, bad_crash_id;
+* ``401 Discarded=unauthorized_uuid``: a crash ID (``uuid``) sent without a valid
+  ``Auth-Token`` header (``CRASHSTATS_COLLECTOR_TOKENS``);
+* ``413 Discarded=body_too_large`` / ``Discarded=uncompressed_too_large``;
+* ``503 Discarded=storage_unavailable``: nothing was kept; the client should retry.
+
+:func:`make_collector_app` builds the Bottle app. It runs alone on collector nodes
+(``crashstats serve --collector-only``, gunicorn ``web.wsgi:collector``) and the main web app
+takes its routes with ``app.merge(make_collector_app(...))``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qsl
+
+import bottle
+
+from pyapp import crashid, errors
+from pyapp.config import Config, load_config
+from pyapp.db import Database
+from pyapp.dumpstore import DumpStore, open_dump_store
+from pyapp.rawcrash import StorageUnavailable, build_raw_crash, save_crash
+from pyapp.throttler import Result, Throttler, load_rules
+from web.payload import Limits, Malformed, TooLarge, drain, read_payload
+
+log = logging.getLogger(__name__)
+
+QUERY_FIELDS_MAX = 50
+
+
+class Collector:
+    """The collector's state in one process: configuration, throttler, dump store, database."""
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        db: Database | None = None,
+        dump_store: DumpStore | None = None,
+        throttler: Throttler | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> None:
+        self.config = config
+        self.limits = Limits(
+            max_body=config["CRASHSTATS_COLLECTOR_MAX_BODY"],
+            max_uncompressed=config["CRASHSTATS_COLLECTOR_MAX_UNCOMPRESSED"],
+            max_annotations=config["CRASHSTATS_COLLECTOR_MAX_ANNOTATIONS"],
+            max_parts=config["CRASHSTATS_COLLECTOR_MAX_PARTS"],
+        )
+        self.throttler = throttler or Throttler(load_rules(config["CRASHSTATS_THROTTLE_RULES"]))
+        self.tokens = [t.encode() for t in config["CRASHSTATS_COLLECTOR_TOKENS"]]
+        self.store = dump_store or open_dump_store(config)
+        self._db = db
+        self._db_lock = threading.Lock()
+        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+
+    @property
+    def db(self) -> Database:
+        """The connection pool, opened on first use in this process (after gunicorn's fork)."""
+        if self._db is None:
+            with self._db_lock:
+                if self._db is None:
+                    from pyapp.embedded import resolve_database_url
+
+                    url = resolve_database_url(self.config)
+                    if url is None:
+                        raise errors.ConfigError(
+                            "no database configured and the embedded PostgreSQL was never started",
+                            hint="set DATABASE_URL, or run `crashstats db start`",
+                        )
+                    self._db = Database(
+                        url,
+                        component="collector",
+                        min_size=self.config["CRASHSTATS_DB_POOL_MIN"],
+                        max_size=self.config["CRASHSTATS_DB_POOL_MAX"],
+                        connect_timeout=self.config["CRASHSTATS_DB_CONNECT_TIMEOUT"],
+                        autocommit=True,
+                    )
+        return self._db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+
+    def authorised(self, environ: dict[str, Any]) -> bool:
+        token = environ.get("HTTP_AUTH_TOKEN", "").strip().encode()
+        return bool(token) and any(hmac.compare_digest(token, t) for t in self.tokens)
+
+    def submit(self, environ: dict[str, Any]) -> tuple[int, str]:
+        """Handle one crash report; returns (HTTP status, text body)."""
+        submitted = self.clock()
+        try:
+            payload = read_payload(environ, self.store, self.limits)
+        except Malformed as exc:
+            drain(environ, self.limits.max_body)
+            log.info("discarded a malformed crash report: %s %s", exc.reason, exc.detail)
+            return 400, f"Discarded=malformed_{exc.reason}"
+        except TooLarge as exc:
+            drain(environ, self.limits.max_body)
+            log.info("discarded a crash report: %s", exc.reason)
+            return 413, f"Discarded={exc.reason}"
+        except OSError as exc:  # spooling a dump failed: the dump store's disk
+            drain(environ, self.limits.max_body)
+            log.error("cannot spool a dump: %s", exc)
+            return 503, "Discarded=storage_unavailable"
+        try:
+            return self._store(environ, payload, submitted)
+        finally:
+            payload.discard()  # what was not saved
+
+    def _store(self, environ: dict[str, Any], payload: Any, submitted: dt.datetime) -> tuple[int, str]:
+        annotations = payload.annotations
+        query = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        for key, value in query[:QUERY_FIELDS_MAX]:
+            key, value = key.replace("\x00", ""), value.replace("\x00", "")
+            if key and key not in annotations:
+                annotations[key] = value
+                payload.notes.append(f"{key} taken from the query string")
+        if not annotations:
+            return 400, "Discarded=malformed_no_annotations"
+
+        supplied = annotations.get("uuid")
+        if supplied is not None:
+            if not self.authorised(environ):
+                log.info("refused a crash report carrying its own crash ID without a valid Auth-Token")
+                return 401, "Discarded=unauthorized_uuid"
+            if not isinstance(supplied, str) or not crashid.is_crash_id(supplied):
+                return 400, "Discarded=malformed_bad_crash_id"
+
+        decision = self.throttler.throttle(annotations)
+        if decision.result is Result.IGNORE:
+            log.info("ignored a crash report (rule %s)", decision.rule)
+            return 200, "Unsupported=1"
+        if decision.result is Result.REJECT:
+            log.info("rejected a crash report (rule %s)", decision.rule)
+            return 200, f"Discarded=rule_{decision.rule}"
+
+        if supplied is not None:
+            crash_id = crashid.strip_prefix(supplied)
+        else:
+            digit = crashid.ACCEPT if decision.result is Result.ACCEPT else crashid.DEFER
+            crash_id = crashid.create_crash_id(submitted, digit)
+        metadata = {
+            "payload": payload.payload,
+            "payload_compressed": "1" if payload.compressed else "0",
+            "collector_notes": payload.notes,
+            "dump_checksums": payload.checksums,
+            "user_agent": environ.get("HTTP_USER_AGENT", "")[:500],
+            "body_size": payload.body_size,
+            "uncompressed_size": payload.uncompressed_size,
+        }
+        raw_crash = build_raw_crash(
+            annotations, crash_id=crash_id, submitted=submitted, decision=decision, metadata=metadata
+        )
+        try:
+            save_crash(
+                self.db,
+                self.store,
+                crash_id=crash_id,
+                raw_crash=raw_crash,
+                submitted=submitted,
+                dumps=payload.dumps,
+                queue=decision.result is Result.ACCEPT,
+                new_id=supplied is None,
+            )
+        except (StorageUnavailable, errors.DatabaseError) as exc:
+            log.error("crash %s not stored: %s", crash_id, exc)
+            return 503, "Discarded=storage_unavailable"
+        log.info(
+            "crash %s stored (%s by rule %s, %d dumps, %d bytes)",
+            crash_id,
+            decision.result.value,
+            decision.rule,
+            len(payload.dumps),
+            payload.body_size,
+        )
+        return 200, f"CrashID=bp-{crash_id}\n"
+
+    def heartbeat(self) -> tuple[int, str]:
+        """Deep health check: the database answers and the dump store is usable."""
+        problems = []
+        try:
+            from pyapp.queries import QUERIES
+
+            self.db.fetch_value(QUERIES["heartbeat"])
+        except errors.CrashstatsError as exc:
+            problems.append(f"database: {exc}")
+        try:
+            self.store.check()
+        except errors.CrashstatsError as exc:
+            problems.append(f"dump store: {exc}")
+        if problems:
+            return 503, "\n".join(problems) + "\n"
+        return 200, "OK\n"
+
+
+def make_collector_app(
+    config: Config | None = None, *, path: str = "/submit", **collector_args: Any
+) -> bottle.Bottle:
+    """The collector as a Bottle app: ``POST <path>``, ``GET /__lbheartbeat__``, ``GET /__heartbeat__``."""
+    collector = Collector(config or load_config(), **collector_args)
+    app = bottle.Bottle(catchall=True)
+    app.config["crashstats.collector"] = collector
+
+    def answer(status: int, text: str) -> str:
+        bottle.response.status = status
+        bottle.response.content_type = "text/plain; charset=utf-8"
+        if status == 503:
+            bottle.response.set_header("Retry-After", "60")
+        return text
+
+    @app.post(path)
+    def submit() -> str:
+        return answer(*collector.submit(bottle.request.environ))
+
+    @app.get("/__lbheartbeat__")
+    def lbheartbeat() -> str:
+        return answer(200, "OK\n")
+
+    @app.get("/__heartbeat__")
+    def heartbeat() -> str:
+        return answer(*collector.heartbeat())
+
+    return app
