@@ -48,10 +48,19 @@ ALTER TABLE report_partition_info
     ADD COLUMN truncate_after_weeks integer,
     ADD CONSTRAINT report_partition_info_engine_check CHECK (engine IN ('native', 'pg_partman')),
     ADD CONSTRAINT report_partition_info_truncate_after_weeks_check CHECK (truncate_after_weeks > 0);
-COMMENT ON TABLE report_partition_info IS 'Weekly-partitioned tables: keys (one UNIQUE index per element, an element may be a comma list), indexes, fkeys (WEEKNUM replaced by the week''s partition), the partition column and its type (TIMESTAMPTZ or DATE). Partitions are created in build_order.';
-COMMENT ON COLUMN report_partition_info.engine IS 'Who creates the partitions: native (weekly_report_partitions) or pg_partman (partman.create_parent/run_maintenance); NULL follows the database setting crashstats.partition_engine, else native.';
-COMMENT ON COLUMN report_partition_info.truncate_old IS 'truncate_partitions() empties this table''s old partitions (the tables stay).';
-COMMENT ON COLUMN report_partition_info.truncate_after_weeks IS 'Weeks of data truncate_partitions() keeps in this table; NULL means the weeks_to_keep it is called with (default 26).';
+COMMENT ON TABLE report_partition_info IS
+    'Weekly-partitioned tables: keys (one UNIQUE index per element, an element may be a comma '
+    'list), indexes, fkeys (WEEKNUM replaced by the week''s partition), the partition column '
+    'and its type (TIMESTAMPTZ or DATE). Partitions are created in build_order.';
+COMMENT ON COLUMN report_partition_info.engine IS
+    'Who creates the partitions: native (weekly_report_partitions) or pg_partman '
+    '(partman.create_parent/run_maintenance); NULL follows the database setting '
+    'crashstats.partition_engine, else native.';
+COMMENT ON COLUMN report_partition_info.truncate_old IS
+    'truncate_partitions() empties this table''s old partitions (the tables stay).';
+COMMENT ON COLUMN report_partition_info.truncate_after_weeks IS
+    'Weeks of data truncate_partitions() keeps in this table; NULL means the weeks_to_keep it '
+    'is called with (default 26).';
 """
 
 # the seed's truncated tables (the data file's INSERT leaves existing rows alone)
@@ -66,7 +75,10 @@ ALTER TABLE report_partition_info
     DROP COLUMN truncate_after_weeks,
     DROP COLUMN truncate_old,
     DROP COLUMN engine;
-COMMENT ON TABLE report_partition_info IS 'Weekly-partitioned tables: keys (one UNIQUE index per element, an element may be a comma list), indexes, fkeys (WEEKNUM replaced by the week''s YYYYMMDD), the partition column and its type (TIMESTAMPTZ or DATE). Partitions are created in build_order.';
+COMMENT ON TABLE report_partition_info IS
+    'Weekly-partitioned tables: keys (one UNIQUE index per element, an element may be a comma '
+    'list), indexes, fkeys (WEEKNUM replaced by the week''s YYYYMMDD), the partition column '
+    'and its type (TIMESTAMPTZ or DATE). Partitions are created in build_order.';
 """
 
 
