@@ -208,6 +208,28 @@ SETTINGS: tuple[Setting, ...] = (
         pattern=True,
     ),
     Setting("filesystem__fs_root", "str", None, "root of the filesystem crash store"),
+    # --- partition maintenance (issue 3; read by setup admin, `partitions`, the cron jobs)
+    Setting(
+        "CRASHSTATS_PARTITION_WEEKS_AHEAD",
+        "int",
+        2,
+        "weeks after the current one that get weekly partitions ahead of time (and the upcoming "
+        "partitions `partitions check` expects)",
+    ),
+    Setting(
+        "CRASHSTATS_PARTITION_RETENTION_MONTHS",
+        "int",
+        12,
+        "drop weekly partitions of date_processed tables older than this many months "
+        "(below 12 needs --force)",
+    ),
+    Setting(
+        "CRASHSTATS_PARTITION_TRUNCATE_WEEKS",
+        "int",
+        26,
+        "truncate_partitions keeps this many weeks of the tables marked truncate_old "
+        "(raw_crashes, processed_crashes)",
+    ),
     # --- crontabber (crontabber.conf) ---------------------------------------------------
     Setting(
         "crontabber__jobs", "str", None, "job list: dotted.path.Class|<n>(m|h|d)[|HH:MM], comma-separated"

@@ -32,6 +32,7 @@ FILES = [
     "functions/truncate_partitions_now.sql",
     "functions/weekly_partitions_created_since.sql",
     "functions/weekly_report_partitions.sql",
+    "functions/weekly_report_partitions_plan.sql",
     "tables/report_partition_info.sql",
     "views/report_partition_status.sql",
     "data/report_partition_info.sql",
