@@ -6,7 +6,8 @@
 -- truncate_after_weeks or else p_weeks_to_keep. A DBA extends it with
 -- UPDATE report_partition_info SET truncate_old = true [, truncate_after_weeks = N] WHERE ...
 -- Weeks whose partitions are all empty are left alone; one week's partitions are truncated
--- in one statement, so marked tables joined by WEEKNUM foreign keys go together.
+-- in one statement, so marked tables joined by WEEKNUM foreign keys go together. Returns the
+-- partitions that held rows.
 -- p_dry_run lists and changes nothing.
 -- Partitions are found through the catalog (both engines). Locks each partition with NOWAIT
 -- retries (try_lock_table).
@@ -17,7 +18,9 @@ LANGUAGE plpgsql
 SET "TimeZone" TO 'UTC'
 AS $$
 DECLARE
+    v_full    text[];
     v_hasrows boolean;
+    v_i       integer;
     v_week    record;
 BEGIN
     IF p_weeks_to_keep IS NULL OR p_weeks_to_keep < 1 THEN
@@ -36,13 +39,19 @@ BEGIN
          GROUP BY w.week_begins
          ORDER BY w.week_begins
     LOOP
-        EXECUTE (SELECT 'SELECT ' || string_agg(format('EXISTS (SELECT 1 FROM public.%I)', p), ' OR ')
-                   FROM unnest(v_week.parts) AS p)
-           INTO STRICT v_hasrows;
-        CONTINUE WHEN NOT v_hasrows;
+        v_full := '{}';
+        FOR v_i IN 1 .. cardinality(v_week.parts) LOOP
+            EXECUTE format('SELECT EXISTS (SELECT 1 FROM public.%I)', v_week.parts[v_i]) INTO STRICT v_hasrows;
+            IF v_hasrows THEN
+                v_full := v_full || v_i::text;
+            END IF;
+        END LOOP;
+        CONTINUE WHEN cardinality(v_full) = 0;
+        -- all of the week's candidates go in one TRUNCATE (foreign keys between them); the
+        -- ones that held rows are reported
         PERFORM truncate_partitions_now(v_week.parts, p_dry_run);
-        RETURN QUERY SELECT t.tab, t.part, v_week.week_begins
-                       FROM unnest(v_week.tables, v_week.parts) AS t(tab, part);
+        RETURN QUERY SELECT v_week.tables[i::integer], v_week.parts[i::integer], v_week.week_begins
+                       FROM unnest(v_full) AS i;
     END LOOP;
 END;
 $$;
