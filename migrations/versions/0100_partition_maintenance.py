@@ -34,6 +34,7 @@ FILES = [
     "functions/weekly_report_partitions.sql",
     "functions/weekly_report_partitions_plan.sql",
     "tables/report_partition_info.sql",
+    "views/weekly_partitions.sql",
     "views/report_partition_status.sql",
     "data/report_partition_info.sql",
 ]

@@ -129,7 +129,9 @@ BEGIN
     END IF;
 
     FOR v_default IN
-        SELECT w.partition_name FROM weekly_partitions w WHERE w.table_name = p_tablename AND w.is_default
+        SELECT c.relname::text AS partition_name
+          FROM pg_partitioned_table pt JOIN pg_class c ON c.oid = pt.partdefid
+         WHERE pt.partrelid = format('public.%I', p_tablename)::regclass
     LOOP
         EXECUTE format('SELECT EXISTS (SELECT 1 FROM public.%I)', v_default.partition_name) INTO STRICT v_hasrows;
         IF v_hasrows THEN

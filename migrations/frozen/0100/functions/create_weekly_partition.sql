@@ -42,10 +42,12 @@ BEGIN
     END IF;
 
     PERFORM prepare_partitioned_table(p_tablename);
-    -- registering with pg_partman may have made this week already
-    SELECT w.partition_name INTO v_partname
-      FROM weekly_partitions w
-     WHERE w.table_name = p_tablename AND NOT w.is_default AND w.week_begins = v_week;
+    IF partition_engine(p_tablename) = 'pg_partman' THEN
+        -- registering with pg_partman may have made this week already
+        SELECT w.partition_name INTO v_partname
+          FROM weekly_partitions w
+         WHERE w.table_name = p_tablename AND NOT w.is_default AND w.week_begins = v_week;
+    END IF;
     IF v_partname IS NULL AND partition_engine(p_tablename) = 'pg_partman' THEN
         EXECUTE format('SELECT %I.create_partition_time(%L, ARRAY[%L::timestamptz], false)',
                        pg_partman_schema(), 'public.' || p_tablename,

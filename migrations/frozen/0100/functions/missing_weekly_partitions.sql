@@ -18,7 +18,7 @@ AS $$
         SELECT r.table_name::text AS table_name, r.build_order
           FROM report_partition_info r
          WHERE p_tablename IS NULL OR r.table_name = p_tablename
-    ), present AS (
+    ), present AS MATERIALIZED (
         SELECT p.table_name, p.range_from, p.range_to
           FROM weekly_partitions p
          WHERE NOT p.is_default AND p.table_name IN (SELECT registry.table_name FROM registry)

@@ -6,21 +6,25 @@
 CREATE OR REPLACE FUNCTION weekly_partitions_created_since(p_before oid[])
 RETURNS SETOF text
 LANGUAGE sql STABLE
+SET "TimeZone" TO 'UTC'
 AS $$
-    WITH new_parts AS (
-        SELECT c.relname::text AS partition_name
+    WITH registry_parts AS MATERIALIZED (
+        SELECT i.inhrelid AS oid, r.build_order, p.relname::text AS table_name
           FROM pg_inherits i
-          JOIN pg_class c ON c.oid = i.inhrelid
           JOIN pg_class p ON p.oid = i.inhparent
           JOIN report_partition_info r ON r.table_name::text = p.relname::text
          WHERE p.relnamespace = 'public'::regnamespace
-           AND NOT EXISTS (SELECT 1 FROM unnest(p_before) AS b(oid) WHERE b.oid = i.inhrelid)
+    ), new_oids AS MATERIALIZED (
+        SELECT rp.oid FROM registry_parts rp
+        EXCEPT
+        SELECT b.oid FROM unnest(p_before) AS b(oid)
     )
-    SELECT w.partition_name
-      FROM weekly_partitions w
-      JOIN report_partition_info r ON r.table_name::text = w.table_name
-     WHERE w.partition_name IN (SELECT n.partition_name FROM new_parts n)
-     ORDER BY w.range_from, r.build_order, w.table_name;
+    SELECT c.relname::text
+      FROM new_oids n
+      JOIN registry_parts rp ON rp.oid = n.oid
+      JOIN pg_class c ON c.oid = n.oid
+     -- by the lower bound: '2026-11-23 00:00:00+00', or '2026-11-23' for a DATE key (UTC midnight)
+     ORDER BY split_part(pg_get_expr(c.relpartbound, 0), '''', 2)::timestamptz, rp.build_order, rp.table_name;
 $$;
 COMMENT ON FUNCTION weekly_partitions_created_since(oid[]) IS
 'Partitions of report_partition_info tables missing from an earlier registry_partition_oids() snapshot, by week then build_order. Read-only.';
