@@ -34,8 +34,26 @@ def create(db: Database, weeks: int, target: dt.datetime | None = None) -> list[
     return [r["name"] for r in rows]
 
 
+#: weeks per transaction when backfilling: each transaction holds a lock on every partition and
+#: index it creates, and PostgreSQL's lock table is bounded (max_locks_per_transaction)
+BACKFILL_WEEKS_PER_TRANSACTION = 13
+
+
 def backfill(db: Database, start: dt.date, end: dt.date, table: str | None = None) -> list[str]:
-    """backfill_weekly_report_partitions(start, end, table): the partitions created."""
+    """backfill_weekly_report_partitions over start..end, 13 weeks per transaction: the partitions
+    created, oldest first. A failure keeps the windows already committed (rerun-safe)."""
+    if start > end:  # let PostgreSQL say it
+        return _backfill_window(db, start, end, table)
+    created: list[str] = []
+    window_start = start
+    while window_start <= end:
+        window_end = min(window_start + dt.timedelta(weeks=BACKFILL_WEEKS_PER_TRANSACTION, days=-1), end)
+        created += _backfill_window(db, window_start, window_end, table)
+        window_start = window_end + dt.timedelta(days=1)
+    return created
+
+
+def _backfill_window(db: Database, start: dt.date, end: dt.date, table: str | None) -> list[str]:
     rows = db.fetch_all(
         "SELECT * FROM backfill_weekly_report_partitions(%(start)s, %(end)s, %(table)s) AS name",
         start=start,

@@ -216,3 +216,22 @@ def test_usage_errors_are_one_line(env: dict[str, str]) -> None:
         1,
         "start date on or before the end date",
     )
+
+
+def test_a_long_backfill_commits_every_13_weeks(fresh_db: str) -> None:
+    from pyapp import partitions
+    from pyapp.db import Database
+
+    start = dt.date(2023, 1, 2)
+    with Database(fresh_db, max_size=1) as db:
+        names = partitions.backfill(db, start, start + dt.timedelta(weeks=30), "raw_crashes")
+        assert names == [f"raw_crashes_{start + dt.timedelta(weeks=w):%Y%m%d}" for w in range(31)]
+        assert partitions.backfill(db, start, start + dt.timedelta(weeks=30), "raw_crashes") == []
+    with psycopg.connect(fresh_db) as conn:
+        # one transaction per 13-week window: three commits, so three different xmin values
+        windows = scalar(
+            conn,
+            "SELECT count(DISTINCT c.xmin::text) FROM weekly_partitions w "
+            "JOIN pg_class c ON c.relname = w.partition_name WHERE w.table_name = 'raw_crashes'",
+        )
+    assert windows == 3

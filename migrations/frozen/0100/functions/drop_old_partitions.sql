@@ -7,7 +7,8 @@
 -- p_dry_run lists what it would drop and drops nothing. Takes the parent's ACCESS EXCLUSIVE
 -- lock with NOWAIT retries (try_lock_table) so it never queues behind long reports.
 -- A partition still referenced by another week's foreign key (plugins_reports_W ->
--- reports_W) stops it with a hint: drop_named_partitions drops dependants first.
+-- reports_W) stops it, nothing dropped, with a hint: drop_named_partitions drops dependants
+-- first. All the partitions go in one DROP TABLE statement.
 -- Callers: drop_named_partitions, `crashstats partitions drop-old --table`. Rerun-safe.
 CREATE OR REPLACE FUNCTION drop_old_partitions(p_mastername text, p_cutoffdate date, p_force boolean DEFAULT false,
                                                p_dry_run boolean DEFAULT false)
@@ -16,9 +17,10 @@ LANGUAGE plpgsql
 SET "TimeZone" TO 'UTC'
 AS $$
 DECLARE
+    v_detail   text;
     v_earliest date := ((now() AT TIME ZONE 'UTC')::date - interval '12 months')::date;
-    v_locked   boolean := false;
-    v_part     record;
+    v_parts    text[];
+    v_weeks    date[];
 BEGIN
     IF p_mastername IS NULL OR p_cutoffdate IS NULL THEN
         RAISE EXCEPTION 'drop_old_partitions: a table and a cutoff date are required'
@@ -36,36 +38,32 @@ BEGIN
                   HINT = 'to drop newer data on purpose pass p_force => true (crashstats partitions drop-old --force)';
     END IF;
 
-    FOR v_part IN
-        SELECT w.partition_name, w.week_begins
-          FROM weekly_partitions w
-         WHERE w.table_name = p_mastername AND NOT w.is_default
-           AND w.range_to <= (p_cutoffdate::timestamp AT TIME ZONE 'UTC')
-         ORDER BY w.range_from
-    LOOP
-        IF NOT coalesce(p_dry_run, false) THEN
-            IF NOT v_locked THEN
-                IF NOT try_lock_table(p_mastername, 'ACCESS EXCLUSIVE') THEN
-                    RAISE EXCEPTION 'drop_old_partitions: % stayed busy; nothing dropped', p_mastername
-                        USING ERRCODE = 'lock_not_available',
-                              HINT = 'run it again when long queries on the table are done';
-                END IF;
-                v_locked := true;
-            END IF;
-            BEGIN
-                EXECUTE format('DROP TABLE public.%I', v_part.partition_name);
-            EXCEPTION WHEN dependent_objects_still_exist THEN
-                RAISE EXCEPTION 'drop_old_partitions: % is still referenced by another table''s partition', v_part.partition_name
-                    USING ERRCODE = 'dependent_objects_still_exist',
-                          HINT = 'drop the referencing table''s partitions first (drop_named_partitions drops in reverse build_order)';
-            END;
-            RAISE NOTICE 'dropped partition % of % (week of %)', v_part.partition_name, p_mastername, v_part.week_begins;
+    SELECT coalesce(array_agg(w.partition_name ORDER BY w.range_from), '{}'),
+           coalesce(array_agg(w.week_begins ORDER BY w.range_from), '{}')
+      INTO v_parts, v_weeks
+      FROM weekly_partitions w
+     WHERE w.table_name = p_mastername AND NOT w.is_default
+       AND w.range_to <= (p_cutoffdate::timestamp AT TIME ZONE 'UTC');
+    IF cardinality(v_parts) > 0 AND NOT coalesce(p_dry_run, false) THEN
+        IF NOT try_lock_table(p_mastername, 'ACCESS EXCLUSIVE') THEN
+            RAISE EXCEPTION 'drop_old_partitions: % stayed busy; nothing dropped', p_mastername
+                USING ERRCODE = 'lock_not_available',
+                      HINT = 'run it again when long queries on the table are done';
         END IF;
-        table_name := p_mastername;
-        partition_name := v_part.partition_name;
-        week_begins := v_part.week_begins;
-        RETURN NEXT;
-    END LOOP;
+        BEGIN
+            -- one statement for all of them: much cheaper than one DROP per partition
+            EXECUTE 'DROP TABLE ' || (SELECT string_agg(format('public.%I', p), ', ') FROM unnest(v_parts) AS p);
+        EXCEPTION WHEN dependent_objects_still_exist THEN
+            GET STACKED DIAGNOSTICS v_detail = PG_EXCEPTION_DETAIL;
+            RAISE EXCEPTION 'drop_old_partitions: partitions of % are still referenced by another table''s partitions; nothing dropped', p_mastername
+                USING ERRCODE = 'dependent_objects_still_exist',
+                      DETAIL = v_detail,
+                      HINT = 'drop the referencing table''s partitions first (drop_named_partitions drops in reverse build_order)';
+        END;
+        RAISE NOTICE 'dropped % partitions of % (weeks of % to %)', cardinality(v_parts), p_mastername,
+                     v_weeks[1], v_weeks[cardinality(v_weeks)];
+    END IF;
+    RETURN QUERY SELECT p_mastername, t.part, t.week FROM unnest(v_parts, v_weeks) AS t(part, week);
 END;
 $$;
 COMMENT ON FUNCTION drop_old_partitions(text, date, boolean, boolean) IS
