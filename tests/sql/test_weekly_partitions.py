@@ -272,6 +272,35 @@ def test_the_seed_statement_refuses_a_table_with_rows(sql: psycopg.Connection, e
     assert scalar(sql, "SELECT to_regclass('reports_duplicates_pkey') IS NOT NULL")
 
 
+def test_conversion_keeps_sequences_grants_checks_and_foreign_keys(sql: psycopg.Connection) -> None:
+    sql.execute("CREATE ROLE crashstats_test_reader")
+    sql.execute(
+        "CREATE TABLE dup_test (id serial PRIMARY KEY, uuid text NOT NULL CHECK (uuid <> ''), "
+        "plugin_id integer REFERENCES plugins (id), date_processed timestamptz NOT NULL DEFAULT now())"
+    )
+    sql.execute("COMMENT ON TABLE dup_test IS 'a test table'")
+    sql.execute("GRANT SELECT ON dup_test TO crashstats_test_reader")
+    sql.execute(
+        "INSERT INTO report_partition_info (table_name, build_order, keys, partition_column, timetype) "
+        "VALUES ('dup_test', 50, '{id}', 'date_processed', 'TIMESTAMPTZ')"
+    )
+    created(sql, 0, "2026-11-25Z")
+    assert scalar(sql, "SELECT relkind::text FROM pg_class WHERE relname = 'dup_test'") == "p"
+    assert scalar(sql, "SELECT obj_description('dup_test'::regclass)") == "a test table"
+    assert scalar(sql, "SELECT has_table_privilege('crashstats_test_reader', 'dup_test', 'SELECT')")
+    sql.execute("INSERT INTO plugins (id, filename, name) VALUES (7, 'f.so', 'F')")
+    first = scalar(
+        sql,
+        "INSERT INTO dup_test (uuid, plugin_id, date_processed) VALUES ('a', 7, '2026-11-26Z') RETURNING id",
+    )
+    assert scalar(sql, "SELECT pg_get_serial_sequence('dup_test', 'id')") == "public.dup_test_id_seq"
+    assert first == 1
+    with pytest.raises(psycopg.errors.ForeignKeyViolation), sql.transaction():
+        sql.execute("INSERT INTO dup_test (uuid, plugin_id, date_processed) VALUES ('b', 8, '2026-11-26Z')")
+    with pytest.raises(psycopg.errors.CheckViolation), sql.transaction():
+        sql.execute("INSERT INTO dup_test (uuid, date_processed) VALUES ('', '2026-11-26Z')")
+
+
 def test_conversion_refuses_a_table_others_depend_on(sql: psycopg.Connection) -> None:
     sql.execute("CREATE VIEW dup_view AS SELECT uuid FROM reports_duplicates")
     sql.execute(SEED_STATEMENT)
