@@ -10,13 +10,14 @@ seed registry, backfills about 3 years of weeks (some 3,000 partitions), then ti
   create: what the weekly job and every writer meeting SQLSTATE 23514 pays) and the run that
   adds one week to every table;
 * check_partitions() and truncate_partitions() over the whole registry;
-* drop_named_partitions(): the weekly drop (one week of every table) and the first drop of a
-  two-year backlog;
+* drop_named_partitions(): the weekly drop (one week of every table), and the first drop of a
+  two-year backlog (a one-off catch-up, shown for scale);
 * a one-day count on reports with partition pruning and without (enable_partition_pruning
   off): the unpruned query, measured in the same run, is the pruned one's ceiling; the plan of
   the pruned query is printed and must scan one partition.
 
-Target (issue 3): maintenance of the whole registry under 5 s; the one-day query touches one
+Target (issue 3): maintenance of the whole registry under 5 s (each weekly call, and the weekly
+cycle of creating a week, dropping a week and truncating); the one-day query touches one
 partition. Exits 1 when a target is missed. Not collected by pytest (tests/bench).
 """
 
@@ -180,33 +181,37 @@ def run(url: str, args: argparse.Namespace, version: str) -> int:
 
     rows: list[tuple[str, str, str]] = []
     missed: list[str] = []
+    target = f"{TARGET_SECONDS:.0f} s (target)"
 
-    def maintenance(label: str, query: str, params: tuple = ()) -> list[tuple]:
+    def measure(
+        label: str, query: str, params: tuple = (), *, ceiling: str | None = target
+    ) -> tuple[float, int]:
         seconds, result = timed(lambda: call(url, query, params))
-        rows.append((label, f"{seconds:.3f} s", f"{TARGET_SECONDS:.0f} s (target)"))
-        if seconds >= TARGET_SECONDS:
+        rows.append((f"{label} ({len(result)} rows)", f"{seconds:.3f} s", ceiling or "-"))
+        if ceiling == target and seconds >= TARGET_SECONDS:
             missed.append(label)
-        return result
+        return seconds, len(result)
 
-    first = maintenance("weekly_report_partitions(): first run", "SELECT * FROM weekly_report_partitions()")
-    rows[-1] = (f"{rows[-1][0]} ({len(first)} created)", *rows[-1][1:])
+    measure("weekly_report_partitions(): first run", "SELECT * FROM weekly_report_partitions()")
     steady = [timed(lambda: call(url, "SELECT * FROM weekly_report_partitions()"))[0] for _ in range(3)]
     rows.append(
         (
             "weekly_report_partitions(): steady state, median of 3",
             f"{statistics.median(steady):.3f} s",
-            f"{TARGET_SECONDS:.0f} s (target)",
+            target,
         )
     )
     if statistics.median(steady) >= TARGET_SECONDS:
         missed.append("steady state")
-    one_week = maintenance(
-        "weekly_report_partitions(3): one new week", "SELECT * FROM weekly_report_partitions(3)"
+    # one week more than the furthest partition (pg_partman premakes 4 weeks)
+    ahead = call(url, "SELECT max(upcoming) FROM report_partition_status")[0][0] + 1
+    create_s, _ = measure(
+        f"weekly_report_partitions({ahead}): one new week",
+        "SELECT * FROM weekly_report_partitions(%s)",
+        (ahead,),
     )
-    rows[-1] = (f"{rows[-1][0]} ({len(one_week)} created)", *rows[-1][1:])
-    maintenance("check_partitions(NULL, 2)", "SELECT * FROM check_partitions(NULL, 2)")
-    maintenance("truncate_partitions(26)", "SELECT * FROM truncate_partitions(26)")
-
+    measure("check_partitions(NULL, 2)", "SELECT * FROM check_partitions(NULL, 2)")
+    truncate_s, _ = measure("truncate_partitions(26)", "SELECT * FROM truncate_partitions(26)")
     inserted = fill_reports(url, args.years)
     day = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=200)
     pruned_s, pruned_n, plan = one_day_query(url, day, pruning=True)
@@ -215,36 +220,35 @@ def run(url: str, args: argparse.Namespace, version: str) -> int:
         (
             f"one-day query on reports ({inserted} rows), pruning on",
             f"{1000 * pruned_s:.2f} ms, {pruned_n} partition(s)",
-            f"{1000 * full_s:.2f} ms (pruning off)",
+            f"{1000 * full_s:.2f} ms: the same query, pruning off",
         )
     )
     rows.append(
-        (
-            "one-day query on reports, pruning off (the ceiling)",
-            f"{1000 * full_s:.2f} ms, {full_n} partitions",
-            "-",
-        )
+        ("one-day query on reports, pruning off", f"{1000 * full_s:.2f} ms, {full_n} partitions", "-")
     )
     if pruned_n != 1:
         missed.append("one-day query touches one partition")
 
     oldest = call(url, "SELECT min(week_begins) FROM weekly_partitions WHERE table_name = 'reports'")[0][0]
-    weekly = maintenance(
-        "drop_named_partitions(): weekly drop (one week)",
+    drop_s, _ = measure(
+        "drop_named_partitions(): one week",
         "SELECT * FROM drop_named_partitions(%s, p_force => true)",
         (oldest + dt.timedelta(days=7),),
     )
-    rows[-1] = (f"{rows[-1][0][:-1]}, {len(weekly)} dropped)", *rows[-1][1:])
-    backlog = maintenance(
-        "drop_named_partitions(retention_cutoff(12)): backlog",
+    weekly = create_s + drop_s + truncate_s
+    rows.append(("weekly cycle: one new week + drop one week + truncate", f"{weekly:.3f} s", target))
+    if weekly >= TARGET_SECONDS:
+        missed.append("weekly cycle")
+    measure(
+        "drop_named_partitions(retention_cutoff(12)): first drop, 2 years of backlog",
         "SELECT * FROM drop_named_partitions(retention_cutoff(12))",
+        ceiling="none: a one-off catch-up",
     )
-    rows[-1] = (f"{rows[-1][0]} ({len(backlog)} dropped)", *rows[-1][1:])
 
     width = max(len(r[0]) for r in rows)
-    print(f"{'figure':<{width}}  {'measured':<28}  ceiling")
+    print(f"{'figure':<{width}}  {'measured':<26}  ceiling")
     for label, measured, ceiling in rows:
-        print(f"{label:<{width}}  {measured:<28}  {ceiling}")
+        print(f"{label:<{width}}  {measured:<26}  {ceiling}")
     print("\nplan of the one-day query with pruning:")
     print(plan)
     if missed:
