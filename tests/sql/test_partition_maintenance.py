@@ -89,10 +89,10 @@ def test_drop_named_partitions_drops_old_weeks_dependants_first(
 
 def test_drop_refuses_a_cutoff_less_than_a_year_back(sql: psycopg.Connection, engine: str) -> None:
     today = today_utc(sql)
-    backfill(sql, today - dt.timedelta(days=200), today)
+    backfill(sql, today - dt.timedelta(days=70), today)
     sql.execute(
         "INSERT INTO reports (uuid, date_processed) VALUES ('r', %s)",
-        (at(monday(today - dt.timedelta(days=190))),),
+        (at(monday(today - dt.timedelta(days=60))),),
     )
     before = {t: weeks_of(sql, t) for t in REGISTRY}
     cutoff = today - dt.timedelta(days=30)
