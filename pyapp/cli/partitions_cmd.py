@@ -33,7 +33,7 @@ def _timestamp(text: str) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-def _count(text: str) -> int:
+def non_negative_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
@@ -70,7 +70,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "table for the week of DATE (default now) and WEEKS weeks after it. With --from/--to: "
         "backfill_weekly_report_partitions for that range (optionally one --table).",
     )
-    p.add_argument("--weeks", type=_count, help="weeks ahead (default CRASHSTATS_PARTITION_WEEKS_AHEAD)")
+    p.add_argument(
+        "--weeks", type=non_negative_int, help="weeks ahead (default CRASHSTATS_PARTITION_WEEKS_AHEAD)"
+    )
     p.add_argument("--date", type=_timestamp, help="the week to start from (default now)")
     p.add_argument("--from", dest="start", type=_date, help="backfill from the week of this date")
     p.add_argument("--to", dest="end", type=_date, help="backfill through the week of this date")
@@ -89,7 +91,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     when = p.add_mutually_exclusive_group()
     when.add_argument("--cutoff", type=_date, help="drop partitions wholly before this date (UTC)")
-    when.add_argument("--months", type=_count, help="retention in months")
+    when.add_argument("--months", type=non_negative_int, help="retention in months")
     p.add_argument("--table", help="only this table")
     p.add_argument("--force", action="store_true", help="allow a cutoff less than 12 months back")
     p.add_argument("--dry-run", action="store_true", help="print what would be dropped")
@@ -102,7 +104,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "own truncate_after_weeks wins) of the tables marked truncate_old in report_partition_info; "
         "the partitions stay.",
     )
-    p.add_argument("--weeks", type=_count, help="weeks to keep (default CRASHSTATS_PARTITION_TRUNCATE_WEEKS)")
+    p.add_argument(
+        "--weeks", type=non_negative_int, help="weeks to keep (default CRASHSTATS_PARTITION_TRUNCATE_WEEKS)"
+    )
     p.add_argument("--dry-run", action="store_true", help="print what would be truncated")
     p.set_defaults(func=truncate)
 
@@ -115,7 +119,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("tables", nargs="*", help="tables to check (default: every registry table)")
     p.add_argument(
-        "--weeks", type=_count, help="upcoming partitions wanted (default CRASHSTATS_PARTITION_WEEKS_AHEAD)"
+        "--weeks",
+        type=non_negative_int,
+        help="upcoming partitions wanted (default CRASHSTATS_PARTITION_WEEKS_AHEAD)",
     )
     p.set_defaults(func=check)
 
@@ -200,20 +206,19 @@ def create(ctx: Context) -> int:
         raise UsageError("--from/--to backfill a range; --weeks/--date do not apply")
     if args.table and args.start is None:
         raise UsageError("--table needs --from and --to")
+    backfill = args.start is not None
     with database(ctx) as db:
-        if args.start is not None:
-            if args.dry_run:
-                todo = partitions.missing(db, args.start, args.end, args.table)
+        if args.dry_run:
+            if backfill:
+                report_plan(partitions.missing(db, args.start, args.end, args.table))
             else:
-                created = partitions.backfill(db, args.start, args.end, args.table)
-        elif args.dry_run:
-            todo = partitions.plan(db, _weeks(ctx), args.date)
+                report_plan(partitions.plan(db, _weeks(ctx), args.date))
+            return 0
+        if backfill:
+            created = partitions.backfill(db, args.start, args.end, args.table)
         else:
             created = partitions.create(db, _weeks(ctx), args.date)
-    if args.dry_run:
-        report_plan(todo)
-    else:
-        report_created(created)
+    report_created(created)
     return 0
 
 

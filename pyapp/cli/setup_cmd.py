@@ -8,7 +8,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from pyapp import db, migrate, partitions
 from pyapp.cli.base import Context, mask_url, out
-from pyapp.cli.partitions_cmd import _count, database, report_created, report_plan
+from pyapp.cli.partitions_cmd import database, non_negative_int, report_created, report_plan
 from pyapp.embedded import cluster_from_config
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "table and those of the next --weeks weeks (default CRASHSTATS_PARTITION_WEEKS_AHEAD), "
         "then prints the partition check. The weekly job keeps them coming.",
     )
-    p.add_argument("--weeks", type=_count, help="weeks ahead (default CRASHSTATS_PARTITION_WEEKS_AHEAD)")
+    p.add_argument(
+        "--weeks", type=non_negative_int, help="weeks ahead (default CRASHSTATS_PARTITION_WEEKS_AHEAD)"
+    )
     p.add_argument("--dry-run", action="store_true", help="print what would be created")
     p.set_defaults(func=setup_admin)
 
