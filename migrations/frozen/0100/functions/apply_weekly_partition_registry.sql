@@ -3,7 +3,8 @@
 -- UNIQUE index per `keys` element, one index per `indexes` element ("a,b" = two columns) and
 -- the `fkeys` clauses, where a table named <t>_WEEKNUM means the partition of <t> for the same
 -- week (found through the catalog, created when missing). Only what is missing is created, so
--- it also finishes partitions pg_partman made. p_partname NULL = every partition of the table.
+-- it also finishes partitions pg_partman made. p_partname NULL = every partition of the table
+-- that is not finished yet (no index, or no foreign key, where the registry asks for some).
 -- Returns how many indexes and constraints it created.
 -- Callers: create_weekly_partition, prepare_partitioned_table, weekly_report_partitions.
 -- Rerun-safe.
@@ -22,6 +23,7 @@ DECLARE
     v_part     record;
     v_ref      text;
     v_reftable text;
+    v_todo     text[];
 BEGIN
     SELECT * INTO v_info FROM report_partition_info r WHERE r.table_name = p_tablename;
     IF NOT FOUND THEN
@@ -29,11 +31,27 @@ BEGIN
             USING ERRCODE = 'undefined_object';
     END IF;
 
+    IF p_partname IS NOT NULL THEN
+        v_todo := ARRAY[p_partname];
+    ELSE
+        -- unfinished partitions: no index although the registry asks for keys or indexes, or no
+        -- foreign key although it asks for some (a partition is finished in one transaction)
+        SELECT coalesce(array_agg(c.relname::text ORDER BY c.relname), '{}') INTO v_todo
+          FROM pg_inherits i
+          JOIN pg_class c ON c.oid = i.inhrelid
+         WHERE i.inhparent = format('public.%I', p_tablename)::regclass
+           AND ((cardinality(v_info.keys) + cardinality(v_info.indexes) > 0
+                 AND NOT EXISTS (SELECT 1 FROM pg_index x WHERE x.indrelid = c.oid))
+                OR (cardinality(v_info.fkeys) > 0
+                    AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'f')));
+    END IF;
     FOR v_part IN
         SELECT w.partition_name, w.week_begins
-          FROM weekly_partitions w
-         WHERE w.table_name = p_tablename AND NOT w.is_default
-           AND (p_partname IS NULL OR w.partition_name = p_partname)
+          FROM unnest(v_todo) AS t(name)
+          CROSS JOIN LATERAL (SELECT w1.partition_name, w1.week_begins, w1.range_from
+                                FROM weekly_partitions w1
+                               WHERE w1.table_name = p_tablename AND w1.partition_name = t.name
+                                 AND NOT w1.is_default) AS w
          ORDER BY w.range_from
     LOOP
         FOREACH v_element IN ARRAY v_info.keys LOOP
@@ -99,4 +117,4 @@ BEGIN
 END;
 $$;
 COMMENT ON FUNCTION apply_weekly_partition_registry(text, text) IS
-'Creates the report_partition_info keys (UNIQUE indexes), indexes and WEEKNUM foreign keys a weekly partition lacks (one partition, or all of the table''s when NULL); returns how many it created. Called by partition creation for both engines; rerun-safe.';
+'Creates the report_partition_info keys (UNIQUE indexes), indexes and WEEKNUM foreign keys a weekly partition lacks (one partition, or the table''s unfinished ones when NULL); returns how many it created. Called by partition creation for both engines; rerun-safe.';
