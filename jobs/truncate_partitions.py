@@ -1,5 +1,5 @@
 """truncate-partitions: empties the raw and processed crash JSON partitions older than
-CRASHSTATS_TRUNCATE_WEEKS_TO_KEEP weeks (default 26, the seed's six months), keeping the
+CRASHSTATS_PARTITION_TRUNCATE_WEEKS weeks (default 26, the seed's six months), keeping the
 tables (Socorro's TruncatePartitionsCronApp): truncate_partitions(weeks_to_keep)."""
 
 from __future__ import annotations
@@ -16,4 +16,4 @@ class TruncatePartitionsCronApp(ProcedureCronApp):
     socorro_class = "socorro.cron.jobs.truncate_partitions.TruncatePartitionsCronApp"
 
     def arguments(self, when: dt.datetime) -> tuple[Any, ...]:
-        return (int(self.config["CRASHSTATS_TRUNCATE_WEEKS_TO_KEEP"]),)
+        return (int(self.config["CRASHSTATS_PARTITION_TRUNCATE_WEEKS"]),)

@@ -1,5 +1,6 @@
-"""weekly-reports-partitions: this week's and the next two weeks' partitions of every table in
-report_partition_info (Socorro's WeeklyReportsPartitionsCronApp)."""
+"""weekly-reports-partitions: this week's and the next CRASHSTATS_PARTITION_WEEKS_AHEAD (2) weeks'
+partitions of every table in report_partition_info (Socorro's WeeklyReportsPartitionsCronApp);
+under the pg_partman engine the same call runs pg_partman's maintenance of those tables."""
 
 from __future__ import annotations
 
@@ -15,4 +16,4 @@ class WeeklyReportsPartitionsCronApp(ProcedureCronApp):
     socorro_class = "socorro.cron.jobs.weekly_reports_partitions.WeeklyReportsPartitionsCronApp"
 
     def arguments(self, when: dt.datetime) -> tuple[Any, ...]:
-        return (2, when)
+        return (int(self.config["CRASHSTATS_PARTITION_WEEKS_AHEAD"]), when)

@@ -274,6 +274,28 @@ SETTINGS: tuple[Setting, ...] = (
         [],
         "Auth-Token values that may submit crashes with their own crash ID (uuid)",
     ),
+    # --- partition maintenance (issue 3; read by setup admin, `partitions`, the cron jobs)
+    Setting(
+        "CRASHSTATS_PARTITION_WEEKS_AHEAD",
+        "int",
+        2,
+        "weeks after the current one that get weekly partitions ahead of time (and the upcoming "
+        "partitions `partitions check` expects)",
+    ),
+    Setting(
+        "CRASHSTATS_PARTITION_RETENTION_MONTHS",
+        "int",
+        12,
+        "drop weekly partitions of date_processed tables older than this many months "
+        "(below 12 needs --force)",
+    ),
+    Setting(
+        "CRASHSTATS_PARTITION_TRUNCATE_WEEKS",
+        "int",
+        26,
+        "truncate_partitions keeps this many weeks of the tables marked truncate_old "
+        "(raw_crashes, processed_crashes)",
+    ),
     # --- crontabber (crontabber.conf) ---------------------------------------------------
     Setting(
         "crontabber__jobs", "str", None, "job list: dotted.path.Class|<n>(m|h|d)[|HH:MM], comma-separated"
@@ -342,18 +364,6 @@ SETTINGS: tuple[Setting, ...] = (
         "indices elasticsearch-cleanup may delete",
     ),
     Setting("CRASHSTATS_ES_RETENTION_WEEKS", "int", 26, "elasticsearch-cleanup: weeks of indices kept"),
-    Setting(
-        "CRASHSTATS_PARTITION_RETENTION_MONTHS",
-        "int",
-        12,
-        "drop-old-partitions: months of weekly partitions kept (Socorro: one year)",
-    ),
-    Setting(
-        "CRASHSTATS_TRUNCATE_WEEKS_TO_KEEP",
-        "int",
-        26,
-        "truncate-partitions: weeks of raw/processed crash JSON kept (seed: 6 months)",
-    ),
     # --- Socorro middleware keys from the seed: crashstats has no separate middleware --
     Setting("implementations__implementation_list", "str", None, "Socorro middleware setting", ignored=True),
     Setting("implementations__service_overrides", "str", None, "Socorro middleware setting", ignored=True),

@@ -7,14 +7,34 @@ import sys
 from collections.abc import Sequence
 
 from pyapp import __version__
-from pyapp.cli import adi_cmd, config_cmd, crontabber_cmd, db_cmd, serve_cmd, setup_cmd, submit_cmd, up_cmd
+from pyapp.cli import (
+    adi_cmd,
+    config_cmd,
+    crontabber_cmd,
+    db_cmd,
+    partitions_cmd,
+    serve_cmd,
+    setup_cmd,
+    submit_cmd,
+    up_cmd,
+)
 from pyapp.cli.base import ArgumentParser, Context, setup_logging
 from pyapp.errors import CrashstatsError
 
 log = logging.getLogger("pyapp.cli")
 
 #: subcommand modules, in the order --help lists them (the seed's order of steps)
-COMMANDS = (up_cmd, db_cmd, setup_cmd, serve_cmd, submit_cmd, crontabber_cmd, adi_cmd, config_cmd)
+COMMANDS = (
+    up_cmd,
+    db_cmd,
+    setup_cmd,
+    partitions_cmd,
+    serve_cmd,
+    submit_cmd,
+    crontabber_cmd,
+    adi_cmd,
+    config_cmd,
+)
 
 
 def build_parser() -> ArgumentParser:

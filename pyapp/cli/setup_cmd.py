@@ -6,8 +6,9 @@ import argparse
 import logging
 from urllib.parse import urlsplit, urlunsplit
 
-from pyapp import db, migrate
+from pyapp import db, migrate, partitions
 from pyapp.cli.base import Context, mask_url, out
+from pyapp.cli.partitions_cmd import database, non_negative_int, report_created, report_plan
 from pyapp.embedded import cluster_from_config
 
 log = logging.getLogger(__name__)
@@ -16,9 +17,10 @@ log = logging.getLogger(__name__)
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "setup",
-        help="the seed's setup-socorro.sh steps (postgres)",
+        help="the seed's setup-socorro.sh steps (postgres, admin)",
         description="Set up a fresh installation, step by step as in the seed document: "
-        "`setup postgres` creates the breakpad database if missing and builds the schema.",
+        "`setup postgres` creates the breakpad database if missing and builds the schema; "
+        "`setup admin` creates the weekly partitions the processor writes to.",
     )
     sub = parser.add_subparsers(dest="setup_command", metavar="STEP", parser_class=type(parser))
     sub.required = True
@@ -27,6 +29,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="create the database if missing, then upgrade the schema (setup-socorro.sh postgres)",
     )
     p.set_defaults(func=setup_postgres)
+    p = sub.add_parser(
+        "admin",
+        help="create the current and upcoming weekly partitions (setup-socorro.sh admin)",
+        description='The seed\'s `setup-socorro.sh admin` ("Create partitioned tables"): '
+        "weekly_report_partitions() creates this week's partition of every report_partition_info "
+        "table and those of the next --weeks weeks (default CRASHSTATS_PARTITION_WEEKS_AHEAD), "
+        "then prints the partition check. The weekly job keeps them coming.",
+    )
+    p.add_argument(
+        "--weeks", type=non_negative_int, help="weeks ahead (default CRASHSTATS_PARTITION_WEEKS_AHEAD)"
+    )
+    p.add_argument("--dry-run", action="store_true", help="print what would be created")
+    p.set_defaults(func=setup_admin)
 
 
 def admin_url(url: str) -> str:
@@ -54,3 +69,15 @@ def setup_postgres(ctx: Context) -> int:
     else:
         out(f"schema of {name} upgraded from {', '.join(before) or 'base'} to {', '.join(after)}")
     return 0
+
+
+def setup_admin(ctx: Context) -> int:
+    weeks = ctx.config["CRASHSTATS_PARTITION_WEEKS_AHEAD"] if ctx.args.weeks is None else ctx.args.weeks
+    with database(ctx) as database_:
+        if ctx.args.dry_run:
+            report_plan(partitions.plan(database_, weeks))
+            return 0
+        report_created(partitions.create(database_, weeks))
+        result = partitions.check(database_, weeks)
+    out(result.message)
+    return 0 if result.status == 0 else 1

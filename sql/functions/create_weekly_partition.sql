@@ -1,28 +1,25 @@
 -- create_weekly_partition(p_tablename text, p_week date) -> text
 -- Creates the partition of a report_partition_info table for the week containing p_week
--- (weeks start on Monday, UTC), named <table>_<YYYYMMDD>, with the registry's unique keys,
--- indexes and foreign keys (WEEKNUM in a referenced table name means "the same week's
--- partition of that table", found through the catalog). Returns the new partition's name,
--- or NULL when the week already has a partition (idempotent).
--- Callers: weekly_report_partitions (weekly job, setup admin, writers meeting a missing week).
+-- (weeks start on Monday, UTC) through the table's engine: native partitions are named
+-- <table>_<YYYYMMDD>, pg_partman names its own (<table>_pIYYYwIW). Then it gives the partition
+-- the registry's unique keys, indexes and foreign keys (apply_weekly_partition_registry;
+-- WEEKNUM = the same week's partition of the referenced table, found through the catalog).
+-- Prepares the table first (prepare_partitioned_table: converts an empty plain table, puts its
+-- engine in force, refuses a DEFAULT partition holding rows).
+-- Returns the new partition's name, or NULL when the week already has a partition (idempotent).
+-- Callers: backfill_weekly_report_partitions / weekly_report_partitions (weekly job, setup
+-- admin, writers meeting a missing week), apply_weekly_partition_registry. Rerun-safe.
 CREATE OR REPLACE FUNCTION create_weekly_partition(p_tablename text, p_week date)
 RETURNS text
 LANGUAGE plpgsql
 SET "TimeZone" TO 'UTC'
 AS $$
 DECLARE
-    v_cols      text;
-    v_fkey      text;
-    v_from      text;
-    v_info      record;
-    v_key       text;
-    v_match     text[];
-    v_partname  text;
-    v_ref       text;
-    v_relkind   "char";
-    v_suffix    text;
-    v_to        text;
-    v_week      date := date_trunc('week', p_week)::date;
+    v_from     text;
+    v_info     record;
+    v_partname text;
+    v_to       text;
+    v_week     date := date_trunc('week', p_week)::date;
 BEGIN
     IF p_week IS NULL THEN
         RAISE EXCEPTION 'create_weekly_partition: no week given for %', p_tablename
@@ -30,90 +27,56 @@ BEGIN
     END IF;
     PERFORM pg_advisory_xact_lock(hashtext('crashstats.partitions'));
 
-    SELECT * INTO v_info FROM report_partition_info WHERE table_name = p_tablename;
+    SELECT * INTO v_info FROM report_partition_info r WHERE r.table_name = p_tablename;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'create_weekly_partition: % is not in report_partition_info', p_tablename
             USING ERRCODE = 'undefined_object',
                   HINT = 'add the table with an INSERT INTO report_partition_info (see the seed''s example)';
     END IF;
-    SELECT c.relkind INTO v_relkind
-      FROM pg_class c WHERE c.relname = p_tablename AND c.relnamespace = 'public'::regnamespace;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'create_weekly_partition: report_partition_info names % but there is no such table', p_tablename
-            USING ERRCODE = 'undefined_table',
-                  HINT = 'create the table (PARTITION BY RANGE on its partition_column) or delete the registry row';
-    END IF;
-    IF v_relkind <> 'p' THEN
-        RAISE EXCEPTION 'create_weekly_partition: % is not a partitioned table', p_tablename
-            USING ERRCODE = 'wrong_object_type',
-                  HINT = format('recreate it with PARTITION BY RANGE (%s)', v_info.partition_column);
-    END IF;
-
+    -- any partition overlapping the week counts (whoever named it)
     IF EXISTS (SELECT 1 FROM weekly_partitions w
-                WHERE w.table_name = p_tablename AND w.week_begins = v_week AND NOT w.is_default) THEN
+                WHERE w.table_name = p_tablename AND NOT w.is_default
+                  AND w.range_from < ((v_week + 7)::timestamp AT TIME ZONE 'UTC')
+                  AND w.range_to > (v_week::timestamp AT TIME ZONE 'UTC')) THEN
         RETURN NULL;
     END IF;
 
-    v_suffix := to_char(v_week, 'YYYYMMDD');
-    v_partname := p_tablename || '_' || v_suffix;
-    IF upper(v_info.timetype) = 'DATE' THEN
-        v_from := v_week::text;
-        v_to := (v_week + 7)::text;
-    ELSE
-        v_from := (v_week::timestamp AT TIME ZONE 'UTC')::text;
-        v_to := ((v_week + 7)::timestamp AT TIME ZONE 'UTC')::text;
+    PERFORM prepare_partitioned_table(p_tablename);
+    IF partition_engine(p_tablename) = 'pg_partman' THEN
+        -- registering with pg_partman may have made this week already
+        SELECT w.partition_name INTO v_partname
+          FROM weekly_partitions w
+         WHERE w.table_name = p_tablename AND NOT w.is_default AND w.week_begins = v_week;
     END IF;
-    EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%L) TO (%L)',
-                   v_partname, p_tablename, v_from, v_to);
-
-    -- one UNIQUE index per keys element, one index per indexes element ("a,b" = two columns)
-    FOREACH v_key IN ARRAY v_info.keys LOOP
-        SELECT string_agg(quote_ident(btrim(c)), ', ' ORDER BY n) INTO v_cols
-          FROM unnest(string_to_array(v_key, ',')) WITH ORDINALITY AS t(c, n);
-        EXECUTE format('CREATE UNIQUE INDEX %I ON %I (%s)',
-                       left(v_partname || '_' || regexp_replace(v_key, '[^A-Za-z0-9_]+', '_', 'g') || '_key', 63),
-                       v_partname, v_cols);
-    END LOOP;
-    FOREACH v_key IN ARRAY v_info.indexes LOOP
-        SELECT string_agg(quote_ident(btrim(c)), ', ' ORDER BY n) INTO v_cols
-          FROM unnest(string_to_array(v_key, ',')) WITH ORDINALITY AS t(c, n);
-        EXECUTE format('CREATE INDEX %I ON %I (%s)',
-                       left(v_partname || '_' || regexp_replace(v_key, '[^A-Za-z0-9_]+', '_', 'g') || '_idx', 63),
-                       v_partname, v_cols);
-    END LOOP;
-
-    -- foreign keys: "(cols) REFERENCES table[_WEEKNUM](cols)"
-    FOREACH v_fkey IN ARRAY v_info.fkeys LOOP
-        v_match := regexp_match(v_fkey, '^\s*\(([^)]+)\)\s+REFERENCES\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(([^)]+)\)\s*$', 'i');
-        IF v_match IS NULL THEN
-            RAISE EXCEPTION 'create_weekly_partition: cannot read foreign key "%" of %', v_fkey, p_tablename
-                USING ERRCODE = 'invalid_parameter_value',
-                      HINT = 'write fkeys elements as (column) REFERENCES table_WEEKNUM(column)';
+    IF v_partname IS NULL AND partition_engine(p_tablename) = 'pg_partman' THEN
+        EXECUTE format('SELECT %I.create_partition_time(%L, ARRAY[%L::timestamptz], false)',
+                       pg_partman_schema(), 'public.' || p_tablename,
+                       (v_week::timestamp AT TIME ZONE 'UTC')::text);
+        SELECT w.partition_name INTO v_partname
+          FROM weekly_partitions w
+         WHERE w.table_name = p_tablename AND NOT w.is_default AND w.week_begins = v_week;
+        IF v_partname IS NULL THEN
+            RAISE EXCEPTION 'pg_partman created no partition of % for the week of %', p_tablename, v_week
+                USING ERRCODE = 'internal_error',
+                      HINT = format('look for a table named like pg_partman''s %s_p<year>w<week> that is not a partition', p_tablename);
         END IF;
-        v_ref := v_match[2];
-        IF v_ref ~ '_WEEKNUM$' THEN
-            SELECT w.partition_name INTO v_ref
-              FROM weekly_partitions w
-             WHERE w.table_name = regexp_replace(v_match[2], '_WEEKNUM$', '') AND w.week_begins = v_week
-               AND NOT w.is_default;
-            IF v_ref IS NULL THEN
-                RAISE EXCEPTION 'create_weekly_partition: % of week % references % of the same week, which has no partition',
-                                p_tablename, v_week, regexp_replace(v_match[2], '_WEEKNUM$', '')
-                    USING ERRCODE = 'undefined_table',
-                          HINT = 'give the referenced table a lower build_order in report_partition_info';
-            END IF;
+    ELSIF v_partname IS NULL THEN
+        v_partname := p_tablename || '_' || to_char(v_week, 'YYYYMMDD');
+        IF upper(v_info.timetype) = 'DATE' THEN
+            v_from := v_week::text;
+            v_to := (v_week + 7)::text;
+        ELSE
+            v_from := (v_week::timestamp AT TIME ZONE 'UTC')::text;
+            v_to := ((v_week + 7)::timestamp AT TIME ZONE 'UTC')::text;
         END IF;
-        EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I FOREIGN KEY (%s) REFERENCES %I (%s) ON DELETE CASCADE ON UPDATE CASCADE',
-                       v_partname,
-                       left(v_partname || '_' || regexp_replace(v_match[1], '[^A-Za-z0-9_]+', '_', 'g') || '_fkey', 63),
-                       (SELECT string_agg(quote_ident(btrim(c)), ', ') FROM unnest(string_to_array(v_match[1], ',')) c),
-                       v_ref,
-                       (SELECT string_agg(quote_ident(btrim(c)), ', ') FROM unnest(string_to_array(v_match[3], ',')) c));
-    END LOOP;
+        EXECUTE format('CREATE TABLE public.%I PARTITION OF public.%I FOR VALUES FROM (%L) TO (%L)',
+                       v_partname, p_tablename, v_from, v_to);
+    END IF;
 
+    PERFORM apply_weekly_partition_registry(p_tablename, v_partname);
     RAISE NOTICE 'created partition % of % for the week of %', v_partname, p_tablename, v_week;
     RETURN v_partname;
 END;
 $$;
 COMMENT ON FUNCTION create_weekly_partition(text, date) IS
-'Creates the weekly partition (Monday-based, UTC) of a report_partition_info table with the registry''s keys, indexes and WEEKNUM foreign keys; returns its name, or NULL when the week already has one. Called by weekly_report_partitions; rerun-safe.';
+'Creates the weekly partition (Monday-based, UTC) of a report_partition_info table through its engine (native or pg_partman) with the registry''s keys, indexes and WEEKNUM foreign keys; returns its name, or NULL when the week already has one. Called by weekly_report_partitions; rerun-safe.';

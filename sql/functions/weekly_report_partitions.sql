@@ -1,18 +1,26 @@
 -- weekly_report_partitions(p_numweeks int DEFAULT 2, p_targetdate timestamptz DEFAULT now()) -> SETOF text
--- Creates every missing partition of every report_partition_info table (in build_order) for the
--- week of p_targetdate and the p_numweeks weeks after it; returns the partitions it created.
+-- The weekly partition job (Socorro's WeeklyReportsPartitionsCronApp): for every
+-- report_partition_info table, in build_order,
+--   * prepares it (prepare_partitioned_table: converts a newly registered empty plain table,
+--     registers pg_partman tables with partman.create_parent or releases them, drops an empty
+--     DEFAULT partition, refuses one holding rows);
+--   * under pg_partman runs partman.run_maintenance(<table>) (premake) and gives every
+--     partition the registry's keys, indexes and foreign keys it lacks;
+-- then creates every partition still missing for the week of p_targetdate and the p_numweeks
+-- weeks after it. Returns the partitions created, by week then build_order.
 -- Holds an advisory lock, so concurrent runs queue up and the later ones find nothing to do.
--- Callers: the weekly-reports-partitions job, `crashstats setup admin`, writers that meet a week
--- without partitions (weekly_report_partitions(0, <crash time>)). Rerun-safe.
+-- Callers: the weekly-reports-partitions job, `crashstats setup admin` / `partitions create`,
+-- writers meeting a week without partitions (SQLSTATE 23514: weekly_report_partitions(0, <row
+-- time>), then retry the insert once). Rerun-safe.
 CREATE OR REPLACE FUNCTION weekly_report_partitions(p_numweeks integer DEFAULT 2, p_targetdate timestamptz DEFAULT now())
 RETURNS SETOF text
 LANGUAGE plpgsql
 SET "TimeZone" TO 'UTC'
 AS $$
 DECLARE
-    v_created text;
-    v_table   text;
-    v_week    date;
+    v_before oid[];
+    v_table  text;
+    v_week   date;
 BEGIN
     IF p_numweeks IS NULL OR p_numweeks < 0 OR p_targetdate IS NULL THEN
         RAISE EXCEPTION 'weekly_report_partitions: numweeks must be 0 or more and targetdate given (got %, %)',
@@ -20,17 +28,19 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     PERFORM pg_advisory_xact_lock(hashtext('crashstats.partitions'));
-    FOR v_week IN
-        SELECT week_begins_utc(p_targetdate) + 7 * g FROM generate_series(0, p_numweeks) AS g
-    LOOP
-        FOR v_table IN SELECT table_name::text FROM report_partition_info ORDER BY build_order, table_name LOOP
-            v_created := create_weekly_partition(v_table, v_week);
-            IF v_created IS NOT NULL THEN
-                RETURN NEXT v_created;
-            END IF;
-        END LOOP;
+    v_before := registry_partition_oids();
+    FOR v_table IN SELECT r.table_name::text FROM report_partition_info r ORDER BY r.build_order, r.table_name LOOP
+        PERFORM prepare_partitioned_table(v_table);
+        IF partition_engine(v_table) = 'pg_partman' THEN
+            EXECUTE format('SELECT %I.run_maintenance(p_parent_table := %L, p_jobmon := false)',
+                           pg_partman_schema(), 'public.' || v_table);
+            PERFORM apply_weekly_partition_registry(v_table);
+        END IF;
     END LOOP;
+    v_week := week_begins_utc(p_targetdate);
+    PERFORM backfill_weekly_report_partitions(v_week, v_week + 7 * p_numweeks);
+    RETURN QUERY SELECT * FROM weekly_partitions_created_since(v_before);
 END;
 $$;
 COMMENT ON FUNCTION weekly_report_partitions(integer, timestamptz) IS
-'Creates the missing weekly partitions of every report_partition_info table for the week of targetdate and numweeks weeks ahead; returns what it created. Weekly job and setup admin; concurrent-safe (advisory lock) and rerun-safe.';
+'Weekly partition job: readies every report_partition_info table (conversion, engine, no DEFAULT partition), runs pg_partman maintenance for its tables, creates the missing partitions for the week of targetdate and numweeks weeks ahead; returns what it created. Concurrent-safe (advisory lock) and rerun-safe.';

@@ -13,12 +13,10 @@ import datetime as dt
 from typing import Any
 
 import psycopg
-import pytest
 from psycopg import sql as pgsql
 
 from jobs import registry
-from jobs.base import ProcedureCronApp, describe_call
-from jobs.drop_old_partitions import months_before, retention_cutoff
+from jobs.base import ProcedureCronApp, describe_call, describe_value
 from tests.jobs.conftest import utc
 from tests.jobs.test_pending import PENDING_PROCEDURES
 
@@ -165,30 +163,11 @@ def test_settings_reach_the_arguments(make_config) -> None:
     from jobs.drop_old_partitions import DropOldPartitionsCronApp
     from jobs.truncate_partitions import TruncatePartitionsCronApp
 
-    config = make_config(CRASHSTATS_TRUNCATE_WEEKS_TO_KEEP=8, CRASHSTATS_PARTITION_RETENTION_MONTHS=18)
+    config = make_config(CRASHSTATS_PARTITION_TRUNCATE_WEEKS=8, CRASHSTATS_PARTITION_RETENTION_MONTHS=18)
     assert TruncatePartitionsCronApp(config).describe(NOW) == "truncate_partitions(8)"
-    assert DropOldPartitionsCronApp(config).describe(NOW) == "drop_named_partitions('2024-09-02')"
-
-
-@pytest.mark.parametrize(
-    ("day", "months", "expected"),
-    [
-        (dt.date(2026, 3, 31), 1, dt.date(2026, 2, 28)),
-        (dt.date(2024, 2, 29), 12, dt.date(2023, 2, 28)),
-        (dt.date(2026, 1, 15), 13, dt.date(2024, 12, 15)),
-        (dt.date(2026, 12, 1), 12, dt.date(2025, 12, 1)),
-    ],
-)
-def test_months_before(day: dt.date, months: int, expected: dt.date) -> None:
-    assert months_before(day, months) == expected
-
-
-def test_retention_cutoff_is_a_monday_at_least_that_far_back() -> None:
-    for offset in range(14):
-        when = utc(2026, 3, 1) + dt.timedelta(days=offset, hours=7)
-        cutoff = retention_cutoff(when, 12)
-        assert cutoff.weekday() == 0
-        assert cutoff <= months_before(when.date(), 12) < cutoff + dt.timedelta(days=7)
+    assert DropOldPartitionsCronApp(config).describe(NOW) == (
+        f"drop_named_partitions(retention_cutoff(18, {describe_value(NOW)}))"
+    )
 
 
 def test_describe_call_reads_like_psql() -> None:

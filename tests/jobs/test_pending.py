@@ -43,9 +43,6 @@ PENDING_PROCEDURES = {
     "update_gccrashes",
     "update_explosiveness",
     "add_new_release",
-    # issue 3: partition maintenance
-    "drop_named_partitions",
-    "truncate_partitions",
     # needs processing_queue (issue 4) and the processors (issue 5): reads queue depth etc.
     "update_server_status",
 }

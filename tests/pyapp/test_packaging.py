@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_wheel_install_builds_the_schema(tmp_path: Path, empty_db: str) -> None:
+    # build from a copy: setuptools leaves build/ behind in the tree it builds
+    source = tmp_path / "source"
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(".git", ".venv", "var", "build", "__pycache__", "*.egg-info"),
+    )
     wheels = tmp_path / "wheels"
     subprocess.run(
         [
@@ -24,7 +32,7 @@ def test_wheel_install_builds_the_schema(tmp_path: Path, empty_db: str) -> None:
             "--no-deps",
             "-w",
             str(wheels),
-            str(ROOT),
+            str(source),
         ],
         check=True,
         capture_output=True,

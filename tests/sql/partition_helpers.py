@@ -1,0 +1,66 @@
+"""Helpers of the partition tests: look partitions up through the catalog, as the code does."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import psycopg
+
+REGISTRY = (
+    "reports",
+    "plugins_reports",
+    "extensions",
+    "raw_crashes",
+    "processed_crashes",
+    "missing_symbols",
+    "reports_clean",
+    "reports_user_info",
+)
+
+
+def created(sql: psycopg.Connection, numweeks: int, target: str | dt.datetime) -> list[str]:
+    return [
+        r["weekly_report_partitions"]
+        for r in sql.execute("SELECT * FROM weekly_report_partitions(%s, %s)", (numweeks, target))
+    ]
+
+
+def table_weeks(sql: psycopg.Connection, names: list[str]) -> list[tuple[str, dt.date]]:
+    """(table, week) of each partition name, in the given order."""
+    rows = {
+        r["partition_name"]: (r["table_name"], r["week_begins"])
+        for r in sql.execute(
+            "SELECT partition_name, table_name, week_begins FROM weekly_partitions "
+            "WHERE partition_name = ANY(%s)",
+            (names,),
+        )
+    }
+    return [rows[n] for n in names]
+
+
+def partition_of(sql: psycopg.Connection, table: str, week: dt.date) -> str | None:
+    row = sql.execute(
+        "SELECT partition_name FROM weekly_partitions "
+        "WHERE table_name = %s AND week_begins = %s AND NOT is_default",
+        (table, week),
+    ).fetchone()
+    return None if row is None else row["partition_name"]
+
+
+def weeks_of(sql: psycopg.Connection, table: str) -> list[dt.date]:
+    return [
+        r["week_begins"]
+        for r in sql.execute(
+            "SELECT week_begins FROM weekly_partitions WHERE table_name = %s AND NOT is_default "
+            "ORDER BY range_from",
+            (table,),
+        )
+    ]
+
+
+def today_utc(sql: psycopg.Connection) -> dt.date:
+    return sql.execute("SELECT (now() AT TIME ZONE 'UTC')::date AS d").fetchone()["d"]
+
+
+def monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
