@@ -41,6 +41,8 @@ FILES = [
     "functions/backfill_signatures.sql",
     "functions/backfill_tcbs.sql",
     "functions/backfill_tcbs_build.sql",
+    "functions/build_date.sql",
+    "functions/build_numeric.sql",
     "functions/edit_featured_versions.sql",
     "functions/ensure_weekly_partitions.sql",
     "functions/matview_begin.sql",
@@ -77,6 +79,7 @@ FILES = [
     "functions/update_signatures.sql",
     "functions/update_tcbs.sql",
     "functions/update_tcbs_build.sql",
+    "functions/url2domain.sql",
     "tables/reports_bad.sql",
     "tables/matview_runs.sql",
     "tables/reports_clean_runs.sql",
@@ -162,5 +165,8 @@ def downgrade() -> None:
     bind.exec_driver_sql(
         "DELETE FROM report_partition_info WHERE table_name = ANY (%(tables)s)", {"tables": SUMMARY_TABLES}
     )
+    # build_date() is dropped and restored with its previous body; its index goes with it
+    bind.exec_driver_sql("DROP INDEX releases_raw_date")
     schema.downgrade_files(op, revision, FILES, altered=ALTERED)
+    bind.exec_driver_sql("CREATE INDEX releases_raw_date ON releases_raw (build_date(build_id))")
     bind.exec_driver_sql(REPORTS_BAD_DOWN)

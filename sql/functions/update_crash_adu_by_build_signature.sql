@@ -25,17 +25,23 @@ BEGIN
 
     INSERT INTO crash_adu_by_build_signature (signature_id, signature, adu_date, build_date, buildid, crash_count,
                                               adu_count, os_name, channel, product_name)
-    WITH crashes AS (
+    WITH day_builds AS (
+        SELECT b.build, build_date(b.build) AS build_date
+          FROM (SELECT DISTINCT rc.build FROM reports_clean rc
+                 WHERE rc.date_processed >= v_start AND rc.date_processed < v_end AND rc.build IS NOT NULL) AS b
+    ),
+    crashes AS (
         SELECT coalesce(pv.rapid_beta_id, pv.product_version_id) AS product_version_id, rc.build,
-               build_date(rc.build) AS build_date, rc.os_name, rc.signature_id, count(*) AS crash_count
+               db.build_date, rc.os_name, rc.signature_id, count(*) AS crash_count
           FROM reports_clean rc
           JOIN product_versions pv ON pv.product_version_id = rc.product_version_id
+          JOIN day_builds db ON db.build = rc.build
          WHERE rc.date_processed >= v_start AND rc.date_processed < v_end
            AND tstz_between(rc.date_processed, pv.build_date, pv.sunset_date)
            AND (pv.build_type IN ('nightly', 'aurora') OR pv.rapid_beta_id IS NOT NULL)
            AND rc.build >= 10000000
-           AND updateday BETWEEN build_date(rc.build) AND build_date(rc.build) + 6
-         GROUP BY 1, rc.build, rc.os_name, rc.signature_id
+           AND updateday BETWEEN db.build_date AND db.build_date + 6
+         GROUP BY 1, rc.build, db.build_date, rc.os_name, rc.signature_id
     ),
     adu AS (
         SELECT b.product_version_id, b.build_date, b.os_name, sum(b.adu_count) AS adu_count

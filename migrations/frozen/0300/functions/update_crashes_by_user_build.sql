@@ -25,16 +25,22 @@ BEGIN
 
     INSERT INTO crashes_by_user_build (product_version_id, build_date, report_date, report_count, adu, os_short_name,
                                        crash_type_id)
-    WITH counts AS (
-        SELECT coalesce(pv.rapid_beta_id, pv.product_version_id) AS product_version_id, build_date(rc.build) AS build_date,
+    WITH day_builds AS (
+        SELECT b.build, build_date(b.build) AS build_date
+          FROM (SELECT DISTINCT rc.build FROM reports_clean rc
+                 WHERE rc.date_processed >= v_start AND rc.date_processed < v_end AND rc.build IS NOT NULL) AS b
+    ),
+    counts AS (
+        SELECT coalesce(pv.rapid_beta_id, pv.product_version_id) AS product_version_id, db.build_date,
                rc.os_name, ct.crash_type_id, count(*) AS report_count
           FROM reports_clean rc
           JOIN product_versions pv ON pv.product_version_id = rc.product_version_id
           JOIN crash_types ct ON ct.process_type = rc.process_type AND ct.has_hang_id = (rc.hang_id IS NOT NULL)
+          JOIN day_builds db ON db.build = rc.build
          WHERE rc.date_processed >= v_start AND rc.date_processed < v_end
            AND tstz_between(rc.date_processed, pv.build_date, pv.sunset_date)
            AND (pv.build_type IN ('nightly', 'aurora') OR pv.rapid_beta_id IS NOT NULL)
-           AND updateday BETWEEN build_date(rc.build) AND build_date(rc.build) + 6
+           AND updateday BETWEEN db.build_date AND db.build_date + 6
          GROUP BY 1, 2, rc.os_name, ct.crash_type_id
     ),
     adu AS (

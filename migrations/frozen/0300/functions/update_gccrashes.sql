@@ -30,17 +30,23 @@ BEGIN
 
     DELETE FROM gccrashes WHERE report_date = updateday;
     INSERT INTO gccrashes (report_date, product_version_id, build, gc_count, adu, gc_count_madu)
-    WITH crashes AS (
-        SELECT rc.product_version_id, rc.build, count(g.uuid) AS gc_count
+    WITH day_builds AS (
+        SELECT b.build, build_date(b.build) AS build_date
+          FROM (SELECT DISTINCT rc.build FROM reports_clean rc
+                 WHERE rc.date_processed >= v_start AND rc.date_processed < v_end AND rc.build IS NOT NULL) AS b
+    ),
+    crashes AS (
+        SELECT rc.product_version_id, rc.build, db.build_date, count(g.uuid) AS gc_count
           FROM reports_clean rc
           JOIN product_versions pv ON pv.product_version_id = rc.product_version_id
+          JOIN day_builds db ON db.build = rc.build
           LEFT JOIN gc_day g ON g.uuid = rc.uuid
          WHERE rc.date_processed >= v_start AND rc.date_processed < v_end
            AND tstz_between(rc.date_processed, pv.build_date, pv.sunset_date)
            AND pv.build_type = 'nightly'
            AND rc.build >= 1000000000
-           AND updateday BETWEEN build_date(rc.build) AND build_date(rc.build) + 6
-         GROUP BY rc.product_version_id, rc.build
+           AND updateday BETWEEN db.build_date AND db.build_date + 6
+         GROUP BY rc.product_version_id, rc.build, db.build_date
     ),
     adu AS (
         SELECT b.product_version_id, b.build_date, sum(b.adu_count) AS adu
@@ -50,7 +56,7 @@ BEGIN
     SELECT updateday, c.product_version_id, c.build, c.gc_count, coalesce(a.adu, 0),
            crash_madu(c.gc_count, coalesce(a.adu, 0), 1)
       FROM crashes c
-      LEFT JOIN adu a ON a.product_version_id = c.product_version_id AND a.build_date = build_date(c.build);
+      LEFT JOIN adu a ON a.product_version_id = c.product_version_id AND a.build_date = c.build_date;
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     DROP TABLE pg_temp.gc_day;
     RETURN matview_finish('update_gccrashes', updateday, v_rows);

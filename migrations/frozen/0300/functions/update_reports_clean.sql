@@ -110,6 +110,7 @@ BEGIN
       FROM reports r
      WHERE r.date_processed >= fromtime AND r.date_processed < v_end
        AND r.completed_datetime IS NOT NULL;
+    ANALYZE rc_new_reports;
 
     -- 2. lookups: new values with their first sighting
     INSERT INTO signatures (signature, first_report, first_build)
@@ -187,6 +188,8 @@ BEGIN
            ORDER BY length(m.match_string) DESC, m.release_channel
            LIMIT 1
       ) AS c ON true;
+    ANALYZE rc_os;
+    ANALYZE rc_versions;
 
     -- 4. replace the period
     DELETE FROM reports_clean WHERE date_processed >= fromtime AND date_processed < v_end;

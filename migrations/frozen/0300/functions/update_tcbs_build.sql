@@ -30,7 +30,12 @@ BEGIN
     INSERT INTO tcbs_build (signature_id, build_date, report_date, product_version_id, process_type, release_channel,
                             report_count, win_count, mac_count, lin_count, hang_count, startup_count, is_gc_count,
                             build_type)
-    SELECT rc.signature_id, build_date(rc.build), updateday, coalesce(pv.rapid_beta_id, pv.product_version_id),
+    WITH day_builds AS (
+        SELECT b.build, build_date(b.build) AS build_date
+          FROM (SELECT DISTINCT rc.build FROM reports_clean rc
+                 WHERE rc.date_processed >= v_start AND rc.date_processed < v_end AND rc.build IS NOT NULL) AS b
+    )
+    SELECT rc.signature_id, db.build_date, updateday, coalesce(pv.rapid_beta_id, pv.product_version_id),
            rc.process_type, rc.release_channel,
            count(*),
            count(*) FILTER (WHERE rc.os_name = 'Windows'),
@@ -42,13 +47,14 @@ BEGIN
            rc.build_type
       FROM reports_clean rc
       JOIN product_versions pv ON pv.product_version_id = rc.product_version_id
+      JOIN day_builds db ON db.build = rc.build
       LEFT JOIN tcbs_build_gc gc ON gc.uuid = rc.uuid
      WHERE rc.date_processed >= v_start AND rc.date_processed < v_end
        AND tstz_between(rc.date_processed, pv.build_date, pv.sunset_date)
        AND ((pv.build_type IN ('nightly', 'aurora') AND version_matches_channel(pv.version_string, pv.build_type))
             OR pv.rapid_beta_id IS NOT NULL)
-       AND updateday BETWEEN build_date(rc.build) AND build_date(rc.build) + 6
-     GROUP BY rc.signature_id, build_date(rc.build), coalesce(pv.rapid_beta_id, pv.product_version_id),
+       AND updateday BETWEEN db.build_date AND db.build_date + 6
+     GROUP BY rc.signature_id, db.build_date, coalesce(pv.rapid_beta_id, pv.product_version_id),
               rc.process_type, rc.release_channel, rc.build_type;
     GET DIAGNOSTICS v_rows = ROW_COUNT;
 
