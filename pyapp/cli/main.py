@@ -7,14 +7,14 @@ import sys
 from collections.abc import Sequence
 
 from pyapp import __version__
-from pyapp.cli import config_cmd, db_cmd, setup_cmd, up_cmd
+from pyapp.cli import config_cmd, db_cmd, demo_cmd, reports_cmd, setup_cmd, up_cmd
 from pyapp.cli.base import ArgumentParser, Context, setup_logging
 from pyapp.errors import CrashstatsError
 
 log = logging.getLogger("pyapp.cli")
 
 #: subcommand modules, in the order --help lists them (the seed's order of steps)
-COMMANDS = (up_cmd, db_cmd, setup_cmd, config_cmd)
+COMMANDS = (up_cmd, db_cmd, setup_cmd, config_cmd, reports_cmd, demo_cmd)
 
 
 def build_parser() -> ArgumentParser:

@@ -204,7 +204,7 @@ def generate(
             result.adi_rows += load_adi(conn, model.adi_rows(catalog, day, seed))
             result.crashes += load_crashes(conn, factory.crashes(day, count))
             conn.commit()
-            log.info("demo: %s: %d crashes", day, count)
+            log.debug("demo: %s: %d crashes", day, count)
             if on_day is not None:
                 on_day(day, count)
     return result
