@@ -568,3 +568,26 @@ def fuzzy(date1, date2, secs1, secs2) -> bool:
     if date1 is None or date2 is None:
         return True
     return abs((date2 - date1).total_seconds() - (secs2 - secs1)) <= 60
+
+
+def crash_adu_by_build_signature(oracle: Oracle, day: dt.date) -> dict[tuple, tuple[int, int]]:
+    """(product, channel, build date, build id or None, OS, signature id) -> (crashes, ADI)."""
+    adu = oracle.build_adu(day)
+    crashes: Counter = Counter()
+    seen_adu_keys = set()
+    for c, target, bdate in oracle.build_rows(day):
+        if c.build is None or c.build < 10**7:
+            continue
+        crashes[(target.id, bdate, c.build, c.os_name, oracle.signature_ids[c.signature])] += 1
+        seen_adu_keys.add((target.id, bdate, c.os_name))
+    rows: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for (vid, bdate, build, os_name, sig), n in crashes.items():
+        v = oracle.versions[vid]
+        key = (v.product, v.build_type, bdate, build, os_name, sig)
+        rows[key][0] += n
+        rows[key][1] += adu.get((vid, bdate, os_name), 0)
+    for (vid, bdate, os_name), n in adu.items():
+        if (vid, bdate, os_name) not in seen_adu_keys:
+            v = oracle.versions[vid]
+            rows[(v.product, v.build_type, bdate, None, os_name, 0)][1] += n
+    return {k: tuple(v) for k, v in rows.items()}
