@@ -47,6 +47,7 @@ FILES = [
     "functions/ensure_weekly_partitions.sql",
     "functions/exploitability_for.sql",
     "functions/gccrashes_for.sql",
+    "functions/get_cores.sql",
     "functions/matview_begin.sql",
     "functions/matview_finish.sql",
     "functions/matview_lock.sql",

@@ -8,7 +8,7 @@ CREATE OR REPLACE FUNCTION build_date(p_build_id numeric)
 RETURNS date
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
-    SELECT CASE WHEN trunc(p_build_id)::text ~ '^[0-9]{8}' THEN
+    SELECT CASE WHEN trunc(p_build_id) >= 10000000 THEN
         CASE WHEN substr(trunc(p_build_id)::text, 1, 4)::int >= 1
                   AND substr(trunc(p_build_id)::text, 5, 2)::int BETWEEN 1 AND 12
                   AND substr(trunc(p_build_id)::text, 7, 2)::int BETWEEN 1 AND 31 THEN

@@ -23,7 +23,9 @@
 -- checkdata refuses a period that has not ended yet (its crashes are still arriving); periods
 -- longer than a day are refused (use backfill_reports_clean). analyze_it ANALYZEs a partition
 -- once a fifth of it has changed since its last analysis. Returns true.
--- Parameter names are Socorro's (named-argument calls keep working).
+-- Parameter names are Socorro's (named-argument calls keep working). Nested loops are off for
+-- its statements: the row estimates of freshly made temp tables are poor, and a nested loop
+-- over a million rows is the one plan that must never be picked.
 -- Callers: the reports-clean job (hourly, for the hour before last), backfill_reports_clean,
 -- backfill_matviews, DBAs. Rerun-safe; concurrent runs are refused (advisory lock).
 CREATE OR REPLACE FUNCTION update_reports_clean(
@@ -36,6 +38,7 @@ RETURNS boolean
 LANGUAGE plpgsql
 SET "TimeZone" TO 'UTC'
 SET work_mem TO '256MB'
+SET enable_nestloop TO off
 AS $$
 DECLARE
     v_end       timestamptz;
