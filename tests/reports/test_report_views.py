@@ -253,3 +253,25 @@ def test_exploitability_gccrashes_explosive_and_adu_by_signature(
         }
         assert got == oracle_module.crash_adu_by_build_signature(oracle, day)
         assert got
+
+
+def test_signature_history(rconn, oracle: Oracle, loaded: LoadedDb) -> None:
+    vid = version_id(oracle, "KillerApp", "40.0")
+    names = {i: s for s, i in oracle.signature_ids.items()}
+    signature = expected_ranking(oracle, vid, loaded.days[-1])[0][0]
+    rows = rconn.execute(
+        "SELECT report_date, report_count, percent_of_total FROM signature_history"
+        " WHERE product_name = 'KillerApp' AND version_string = '40.0' AND signature = %s"
+        " AND report_date BETWEEN %s AND %s ORDER BY report_date",
+        (signature, loaded.days[0], loaded.days[-1]),
+    ).fetchall()
+    expected = []
+    for day in loaded.days:
+        count = sum(
+            row[0] for (sig, v, _, _), row in oracle.tcbs(day).items() if v == vid and names[sig] == signature
+        )
+        total = sum(n for (v, _, _), (n, _) in oracle.crashes_by_user(day).items() if v == vid)
+        if count:
+            expected.append((day, count, round(Decimal(count) / total, 5)))
+    assert [(r["report_date"], r["report_count"], r["percent_of_total"]) for r in rows] == expected
+    assert expected

@@ -86,25 +86,46 @@ AS $$
                sum(m.measure) OVER (PARTITION BY m.period) AS total
           FROM measured m
          WHERE m.measure > 0
+    ),
+    -- both windows side by side in one pass (joining the ranked rows to themselves is quadratic)
+    paired AS (
+        SELECT r.signature_id, max(r.signature) AS signature, max(r.first_report) AS first_report,
+               max(r.rank) FILTER (WHERE r.period = 0) AS rank,
+               max(r.rank) FILTER (WHERE r.period = 1) AS previous_rank,
+               max(r.measure) FILTER (WHERE r.period = 0) AS measure,
+               max(r.measure) FILTER (WHERE r.period = 1) AS previous_measure,
+               max(r.total) FILTER (WHERE r.period = 0) AS total,
+               max(r.total) FILTER (WHERE r.period = 1) AS previous_total,
+               max(r.report_count) FILTER (WHERE r.period = 0) AS report_count,
+               max(r.win_count) FILTER (WHERE r.period = 0) AS win_count,
+               max(r.mac_count) FILTER (WHERE r.period = 0) AS mac_count,
+               max(r.lin_count) FILTER (WHERE r.period = 0) AS lin_count,
+               max(r.hang_count) FILTER (WHERE r.period = 0) AS hang_count,
+               max(r.plugin_count) FILTER (WHERE r.period = 0) AS plugin_count,
+               max(r.content_count) FILTER (WHERE r.period = 0) AS content_count,
+               max(r.startup_count) FILTER (WHERE r.period = 0) AS startup_count,
+               max(r.is_gc_count) FILTER (WHERE r.period = 0) AS is_gc_count
+          FROM ranked r
+         GROUP BY r.signature_id
     )
-    SELECT cur.rank, prev.rank, prev.rank - cur.rank, prev.rank IS NULL, cur.signature_id, cur.signature,
-           cur.report_count::bigint,
-           round(cur.measure::numeric / cur.total, 5),
-           round(prev.measure::numeric / prev.total, 5),
-           round(cur.measure::numeric / cur.total - prev.measure::numeric / prev.total, 5),
-           cur.win_count::bigint, cur.mac_count::bigint, cur.lin_count::bigint, cur.hang_count::bigint,
-           cur.plugin_count::bigint, cur.content_count::bigint, cur.startup_count::bigint,
-           round(cur.startup_count::numeric / nullif(cur.report_count, 0), 5),
-           cur.is_gc_count::bigint, cur.total::bigint, cur.first_report,
+    SELECT p.rank, p.previous_rank, p.previous_rank - p.rank, p.previous_rank IS NULL, p.signature_id,
+           p.signature, p.report_count::bigint,
+           round(p.measure::numeric / p.total, 5),
+           round(p.previous_measure::numeric / p.previous_total, 5),
+           round(p.measure::numeric / p.total - p.previous_measure::numeric / p.previous_total, 5),
+           p.win_count::bigint, p.mac_count::bigint, p.lin_count::bigint, p.hang_count::bigint,
+           p.plugin_count::bigint, p.content_count::bigint, p.startup_count::bigint,
+           round(p.startup_count::numeric / nullif(p.report_count, 0), 5),
+           p.is_gc_count::bigint, p.total::bigint, p.first_report,
            coalesce(spr.version_list, '{}'), coalesce(spr.ver_count, 0),
            coalesce((SELECT array_agg(b.bug_id ORDER BY b.bug_id) FROM bug_associations b
-                      WHERE b.signature = cur.signature), '{}')
-      FROM ranked cur
-      JOIN product_versions pv ON pv.product_version_id = p_product_version_id
-      LEFT JOIN ranked prev ON prev.period = 1 AND prev.signature_id = cur.signature_id
-      LEFT JOIN signature_products_rollup spr ON spr.signature_id = cur.signature_id
-                                             AND spr.product_name = pv.product_name
-     WHERE cur.period = 0
+                      WHERE b.signature = p.signature), '{}')
+      FROM paired p
+      LEFT JOIN signature_products_rollup spr
+        ON spr.signature_id = p.signature_id
+       AND spr.product_name = (SELECT pv.product_name FROM product_versions pv
+                                WHERE pv.product_version_id = p_product_version_id)
+     WHERE p.rank IS NOT NULL
 $$;
 COMMENT ON FUNCTION top_crashers_for(integer, date, integer, text, text, text) IS
 'Top crashers of a version over a window (by report or build date, crash type and OS filter) with ranks, shares and their change against the previous window, per-OS/hang/plugin/content/startup/GC counts, first report, versions and bugs. Read by the top_crashers view; read-only.';
