@@ -25,7 +25,7 @@ BEGIN
 
     INSERT INTO crash_adu_by_build_signature (signature_id, signature, adu_date, build_date, buildid, crash_count,
                                               adu_count, os_name, channel, product_name)
-    WITH day_builds AS (
+    WITH day_builds AS MATERIALIZED (
         SELECT b.build, build_date(b.build) AS build_date
           FROM (SELECT DISTINCT rc.build FROM reports_clean rc
                  WHERE rc.date_processed >= v_start AND rc.date_processed < v_end AND rc.build IS NOT NULL) AS b

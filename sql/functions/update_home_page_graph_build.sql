@@ -25,7 +25,7 @@ BEGIN
     DELETE FROM home_page_graph_build WHERE report_date = updateday;
 
     INSERT INTO home_page_graph_build (product_version_id, build_date, report_date, report_count, adu)
-    WITH day_builds AS (
+    WITH day_builds AS MATERIALIZED (
         SELECT b.build, build_date(b.build) AS build_date
           FROM (SELECT DISTINCT rc.build FROM reports_clean rc
                  WHERE rc.date_processed >= v_start AND rc.date_processed < v_end AND rc.build IS NOT NULL) AS b

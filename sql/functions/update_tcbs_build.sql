@@ -30,7 +30,7 @@ BEGIN
     INSERT INTO tcbs_build (signature_id, build_date, report_date, product_version_id, process_type, release_channel,
                             report_count, win_count, mac_count, lin_count, hang_count, startup_count, is_gc_count,
                             build_type)
-    WITH day_builds AS (
+    WITH day_builds AS MATERIALIZED (
         SELECT b.build, build_date(b.build) AS build_date
           FROM (SELECT DISTINCT rc.build FROM reports_clean rc
                  WHERE rc.date_processed >= v_start AND rc.date_processed < v_end AND rc.build IS NOT NULL) AS b

@@ -2,11 +2,12 @@
 -- Explosive signatures ending on the UTC day (statistics "per Kairo", as in Socorro), per
 -- product version (rapid-beta parents from their betas' crashes and ADI) and signature:
 --   * rate = crash_madu(tcbs crashes, product_adu ADI, 1) for each of the 10 days ending on
---     updateday, 0 on days without crashes or ADI; mindivisor = 30 x 1e6 / ADI of the day;
+--     updateday, 0 on days without crashes or ADI (counted in the sums, not written out);
+--     mindivisor = 30 x 1e6 / ADI of the day (0 on such days);
 --   * oneday, where today's rate is over 10:
 --       (today - avg(previous 9 days)) / greatest(max9 - avg9, today's mindivisor);
 --   * threeday, where the 3-day average rate is over 10:
---       (avg(last 3 days) - sum(7 days before)/7) / greatest(stddev(those 7), avg mindivisor);
+--       (avg(last 3 days) - sum(7 days before)/7) / greatest(sample stddev(those 7), avg mindivisor);
 --   * day0 (updateday) .. day9 hold the rates; rows with neither score are not kept.
 -- Scores are rounded to 2 decimals. Unlike Socorro, which emptied the table, rows of other
 -- days stay (last_date is part of the key), so any day can be looked at and backfilled.
@@ -28,11 +29,10 @@ BEGIN
         RETURN false;
     END IF;
 
-    CREATE TEMP TABLE explosive_madu ON COMMIT DROP AS
-    WITH crashdates AS (
-        SELECT g::date AS report_date FROM generate_series(updateday - 9, updateday, interval '1 day') AS g
-    ),
-    adu_versions AS (
+    DELETE FROM explosiveness WHERE last_date = updateday;
+    INSERT INTO explosiveness (last_date, signature_id, product_version_id, oneday, threeday,
+                               day0, day1, day2, day3, day4, day5, day6, day7, day8, day9)
+    WITH adu_versions AS (
         SELECT a.adu_date, a.product_version_id, a.adu_count
           FROM product_adu a WHERE a.adu_date BETWEEN updateday - 9 AND updateday
         UNION ALL
@@ -53,86 +53,52 @@ BEGIN
           FROM tcbs t WHERE t.report_date BETWEEN updateday - 9 AND updateday
          GROUP BY t.report_date, t.product_version_id, t.signature_id
     ),
-    crashmadu AS (
-        SELECT r.signature_id, r.product_version_id, r.report_date,
-               crash_madu(r.report_count, a.adu_count, 1) AS crash_madu, a.mindivisor
+    -- the rate of each day with crashes and ADI; the other days of the 10 count as 0, which
+    -- the sums below take into account instead of writing the zeros out
+    rates AS (
+        SELECT r.signature_id, r.product_version_id, updateday - r.report_date AS age,
+               crash_madu(r.report_count, a.adu_count, 1) AS rate, a.mindivisor
           FROM reportsum r
           JOIN adusum a ON a.adu_date = r.report_date AND a.product_version_id = r.product_version_id
     ),
-    sigdates AS (
-        SELECT DISTINCT c.signature_id, c.product_version_id, d.report_date
-          FROM crashmadu c CROSS JOIN crashdates d
+    stats AS (
+        SELECT x.signature_id, x.product_version_id,
+               coalesce(sum(x.rate) FILTER (WHERE x.age = 0), 0) AS day0,
+               coalesce(sum(x.rate) FILTER (WHERE x.age = 1), 0) AS day1,
+               coalesce(sum(x.rate) FILTER (WHERE x.age = 2), 0) AS day2,
+               coalesce(sum(x.rate) FILTER (WHERE x.age = 3), 0) AS day3,
+               coalesce(sum(x.rate) FILTER (WHERE x.age = 4), 0) AS day4,
+               coalesce(sum(x.rate) FILTER (WHERE x.age = 5), 0) AS day5,
+               coalesce(sum(x.rate) FILTER (WHERE x.age = 6), 0) AS day6,
+               coalesce(sum(x.rate) FILTER (WHERE x.age = 7), 0) AS day7,
+               coalesce(sum(x.rate) FILTER (WHERE x.age = 8), 0) AS day8,
+               coalesce(sum(x.rate) FILTER (WHERE x.age = 9), 0) AS day9,
+               coalesce(sum(x.mindivisor) FILTER (WHERE x.age = 0), 0) AS mindiv0,
+               coalesce(sum(x.rate) FILTER (WHERE x.age BETWEEN 1 AND 9), 0) / 9 AS avg9,
+               coalesce(max(x.rate) FILTER (WHERE x.age BETWEEN 1 AND 9), 0) AS max9,
+               coalesce(sum(x.rate) FILTER (WHERE x.age BETWEEN 0 AND 2), 0) / 3 AS avg3,
+               coalesce(sum(x.mindivisor) FILTER (WHERE x.age BETWEEN 0 AND 2), 0) / 3 AS mindiv3,
+               coalesce(sum(x.rate) FILTER (WHERE x.age BETWEEN 3 AND 9), 0) AS sum7,
+               coalesce(sum(x.rate * x.rate) FILTER (WHERE x.age BETWEEN 3 AND 9), 0) AS sumsq7
+          FROM rates x
+         GROUP BY x.signature_id, x.product_version_id
+    ),
+    scored AS (
+        SELECT st.*,
+               CASE WHEN st.day0 > v_minrate
+                    THEN round((st.day0 - st.avg9) / greatest(st.max9 - st.avg9, st.mindiv0), 2) END AS oneday,
+               CASE WHEN st.avg3 > v_minrate
+                    THEN round((st.avg3 - st.sum7 / 7)
+                               / greatest(sqrt(greatest(st.sumsq7 - st.sum7 * st.sum7 / 7, 0) / 6), st.mindiv3), 2)
+               END AS threeday
+          FROM stats st
     )
-    SELECT sd.signature_id, sd.product_version_id, sd.report_date,
-           coalesce(c.crash_madu, 0) AS crash_madu, coalesce(c.mindivisor, 0) AS mindivisor
-      FROM sigdates sd
-      LEFT JOIN crashmadu c ON c.signature_id = sd.signature_id AND c.product_version_id = sd.product_version_id
-                           AND c.report_date = sd.report_date;
-
-    DELETE FROM explosiveness WHERE last_date = updateday;
-    INSERT INTO explosiveness (last_date, signature_id, product_version_id, oneday, threeday,
-                               day0, day1, day2, day3, day4, day5, day6, day7, day8, day9)
-    WITH xtab AS (
-        SELECT m.signature_id, m.product_version_id,
-               sum(m.crash_madu) FILTER (WHERE m.report_date = updateday) AS day0,
-               sum(m.crash_madu) FILTER (WHERE m.report_date = updateday - 1) AS day1,
-               sum(m.crash_madu) FILTER (WHERE m.report_date = updateday - 2) AS day2,
-               sum(m.crash_madu) FILTER (WHERE m.report_date = updateday - 3) AS day3,
-               sum(m.crash_madu) FILTER (WHERE m.report_date = updateday - 4) AS day4,
-               sum(m.crash_madu) FILTER (WHERE m.report_date = updateday - 5) AS day5,
-               sum(m.crash_madu) FILTER (WHERE m.report_date = updateday - 6) AS day6,
-               sum(m.crash_madu) FILTER (WHERE m.report_date = updateday - 7) AS day7,
-               sum(m.crash_madu) FILTER (WHERE m.report_date = updateday - 8) AS day8,
-               sum(m.crash_madu) FILTER (WHERE m.report_date = updateday - 9) AS day9
-          FROM explosive_madu m
-         GROUP BY m.signature_id, m.product_version_id
-    ),
-    sum1day AS (
-        SELECT m.signature_id, m.product_version_id, m.crash_madu AS sum1day, m.mindivisor
-          FROM explosive_madu m
-         WHERE m.report_date = updateday AND m.crash_madu > v_minrate
-    ),
-    agg9day AS (
-        SELECT m.signature_id, m.product_version_id, avg(m.crash_madu) AS avg9day, max(m.crash_madu) AS max9day
-          FROM explosive_madu m
-         WHERE m.report_date BETWEEN updateday - 9 AND updateday - 1
-         GROUP BY m.signature_id, m.product_version_id
-    ),
-    oneday AS (
-        SELECT s.signature_id, s.product_version_id,
-               round((s.sum1day - coalesce(a.avg9day, 0)) / greatest(a.max9day - a.avg9day, s.mindivisor), 2) AS oneday
-          FROM sum1day s
-          LEFT JOIN agg9day a ON a.signature_id = s.signature_id AND a.product_version_id = s.product_version_id
-    ),
-    avg3day AS (
-        SELECT m.signature_id, m.product_version_id, avg(m.crash_madu) AS avg3day, avg(m.mindivisor) AS mindivisor
-          FROM explosive_madu m
-         WHERE m.report_date BETWEEN updateday - 2 AND updateday
-         GROUP BY m.signature_id, m.product_version_id
-        HAVING avg(m.crash_madu) > v_minrate
-    ),
-    agg7day AS (
-        SELECT m.signature_id, m.product_version_id, sum(m.crash_madu) / 7 AS avg7day,
-               coalesce(stddev(m.crash_madu), 0) AS sdv7day
-          FROM explosive_madu m
-         WHERE m.report_date BETWEEN updateday - 9 AND updateday - 3
-         GROUP BY m.signature_id, m.product_version_id
-    ),
-    threeday AS (
-        SELECT a3.signature_id, a3.product_version_id,
-               round((a3.avg3day - coalesce(a7.avg7day, 0)) / greatest(a7.sdv7day, a3.mindivisor), 2) AS threeday
-          FROM avg3day a3
-          LEFT JOIN agg7day a7 ON a7.signature_id = a3.signature_id AND a7.product_version_id = a3.product_version_id
-    )
-    SELECT updateday, x.signature_id, x.product_version_id, o.oneday, t.threeday,
-           x.day0, x.day1, x.day2, x.day3, x.day4, x.day5, x.day6, x.day7, x.day8, x.day9
-      FROM xtab x
-      LEFT JOIN oneday o ON o.signature_id = x.signature_id AND o.product_version_id = x.product_version_id
-      LEFT JOIN threeday t ON t.signature_id = x.signature_id AND t.product_version_id = x.product_version_id
-     WHERE o.oneday IS NOT NULL OR t.threeday IS NOT NULL;
+    SELECT updateday, sc.signature_id, sc.product_version_id, sc.oneday, sc.threeday,
+           sc.day0, sc.day1, sc.day2, sc.day3, sc.day4, sc.day5, sc.day6, sc.day7, sc.day8, sc.day9
+      FROM scored sc
+     WHERE sc.oneday IS NOT NULL OR sc.threeday IS NOT NULL;
     GET DIAGNOSTICS v_rows = ROW_COUNT;
 
-    DROP TABLE pg_temp.explosive_madu;
     RETURN matview_finish('update_explosiveness', updateday, v_rows);
 END;
 $$;

@@ -30,7 +30,7 @@ BEGIN
 
     DELETE FROM gccrashes WHERE report_date = updateday;
     INSERT INTO gccrashes (report_date, product_version_id, build, gc_count, adu, gc_count_madu)
-    WITH day_builds AS (
+    WITH day_builds AS MATERIALIZED (
         SELECT b.build, build_date(b.build) AS build_date
           FROM (SELECT DISTINCT rc.build FROM reports_clean rc
                  WHERE rc.date_processed >= v_start AND rc.date_processed < v_end AND rc.build IS NOT NULL) AS b

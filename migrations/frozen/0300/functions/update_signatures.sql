@@ -26,23 +26,32 @@ BEGIN
      WHERE rc.date_processed >= v_start AND rc.date_processed < v_end
      GROUP BY rc.signature_id, rc.product_version_id;
 
+    -- new pairs, then earlier first reports (an upsert would lock and rewrite every known pair)
     INSERT INTO signature_products (signature_id, product_version_id, first_report)
     SELECT d.signature_id, d.product_version_id, d.first_report FROM sig_day d
-    ON CONFLICT (signature_id, product_version_id) DO UPDATE
-       SET first_report = EXCLUDED.first_report
-     WHERE signature_products.first_report IS NULL OR signature_products.first_report > EXCLUDED.first_report;
+    ON CONFLICT (signature_id, product_version_id) DO NOTHING;
     GET DIAGNOSTICS v_rows = ROW_COUNT;
+    UPDATE signature_products sp SET first_report = d.first_report
+      FROM sig_day d
+     WHERE sp.signature_id = d.signature_id AND sp.product_version_id = d.product_version_id
+       AND (sp.first_report IS NULL OR sp.first_report > d.first_report);
 
-    INSERT INTO signature_products_rollup (signature_id, product_name, ver_count, version_list)
-    SELECT sp.signature_id, pv.product_name, count(*), array_agg(pv.version_string::text ORDER BY pv.version_sort, pv.version_string)
+    -- the version lists of the day's signatures, written only where they changed
+    CREATE TEMP TABLE sig_rollup ON COMMIT DROP AS
+    SELECT sp.signature_id, pv.product_name, count(*)::integer AS ver_count,
+           array_agg(pv.version_string::text ORDER BY pv.version_sort, pv.version_string) AS version_list
       FROM signature_products sp
       JOIN product_versions pv ON pv.product_version_id = sp.product_version_id
      WHERE sp.signature_id IN (SELECT DISTINCT d.signature_id FROM sig_day d)
-     GROUP BY sp.signature_id, pv.product_name
-    ON CONFLICT (signature_id, product_name) DO UPDATE
-       SET ver_count = EXCLUDED.ver_count, version_list = EXCLUDED.version_list
-     WHERE signature_products_rollup.ver_count IS DISTINCT FROM EXCLUDED.ver_count
-        OR signature_products_rollup.version_list IS DISTINCT FROM EXCLUDED.version_list;
+     GROUP BY sp.signature_id, pv.product_name;
+    INSERT INTO signature_products_rollup (signature_id, product_name, ver_count, version_list)
+    SELECT r.signature_id, r.product_name, r.ver_count, r.version_list FROM sig_rollup r
+    ON CONFLICT (signature_id, product_name) DO NOTHING;
+    UPDATE signature_products_rollup spr SET ver_count = r.ver_count, version_list = r.version_list
+      FROM sig_rollup r
+     WHERE spr.signature_id = r.signature_id AND spr.product_name = r.product_name
+       AND (spr.ver_count <> r.ver_count OR spr.version_list <> r.version_list);
+    DROP TABLE pg_temp.sig_rollup;
 
     DROP TABLE pg_temp.sig_day;
     RETURN matview_finish('update_signatures', updateday, v_rows);
