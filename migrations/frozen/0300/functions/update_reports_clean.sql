@@ -25,7 +25,8 @@
 -- once a fifth of it has changed since its last analysis. Returns true.
 -- Parameter names are Socorro's (named-argument calls keep working). Nested loops are off for
 -- its statements: the row estimates of freshly made temp tables are poor, and a nested loop
--- over a million rows is the one plan that must never be picked.
+-- over a million rows is the one plan that must never be picked. JIT is off too: the cost
+-- penalty of a disabled plan type would otherwise trigger half a second of compilation per query.
 -- Callers: the reports-clean job (hourly, for the hour before last), backfill_reports_clean,
 -- backfill_matviews, DBAs. Rerun-safe; concurrent runs are refused (advisory lock).
 CREATE OR REPLACE FUNCTION update_reports_clean(
@@ -39,6 +40,7 @@ LANGUAGE plpgsql
 SET "TimeZone" TO 'UTC'
 SET work_mem TO '256MB'
 SET enable_nestloop TO off
+SET jit TO off
 AS $$
 DECLARE
     v_end       timestamptz;
