@@ -143,7 +143,7 @@ def view_queries(conn: psycopg.Connection, day: dt.date) -> list[tuple[str, str,
         (
             "explosive signatures, day",
             "SELECT * FROM explosive_signatures WHERE last_date = %s"
-            " ORDER BY greatest(oneday, threeday) DESC NULLS LAST LIMIT 100",
+            " ORDER BY score DESC NULLS LAST LIMIT 100",
             (day,),
         ),
         (
