@@ -29,17 +29,30 @@ BEGIN
     END IF;
     PERFORM matview_lock('update_reports_duplicates');
 
-    WITH grouped AS (
+    -- Only reports sharing their 13 fields with another can be duplicates: find those through a
+    -- 64-bit hash of the fields first (one cheap aggregate), then group them exactly.
+    WITH keyed AS (
+        SELECT r.*, hashtextextended(concat_ws(E'\x1f', r.product, r.version, r.build, r.signature, r.cpu_name,
+                                               r.cpu_info, r.os_name, r.os_version, r.address, r.topmost_filenames,
+                                               r.reason, r.app_notes, r.url), 0) AS fields_hash
+          FROM reports r
+         WHERE r.date_processed >= start_time AND r.date_processed < end_time
+    ),
+    shared AS (
+        SELECT k.fields_hash FROM keyed k GROUP BY k.fields_hash HAVING count(*) > 1
+    ),
+    grouped AS (
         SELECT r.uuid::text AS uuid, r.date_processed, r.client_crash_date, r.uptime, r.install_age,
                first_value(r.uuid::text) OVER w AS leader,
                first_value(r.date_processed) OVER w AS leader_date_processed,
                first_value(r.client_crash_date) OVER w AS leader_client_crash_date,
                first_value(r.uptime) OVER w AS leader_uptime,
                first_value(r.install_age) OVER w AS leader_install_age
-          FROM reports r
-         WHERE r.date_processed >= start_time AND r.date_processed < end_time
-        WINDOW w AS (PARTITION BY r.product, r.version, r.build, r.signature, r.cpu_name, r.cpu_info, r.os_name,
-                                  r.os_version, r.address, r.topmost_filenames, r.reason, r.app_notes, r.url
+          FROM keyed r
+         WHERE r.fields_hash IN (SELECT sh.fields_hash FROM shared sh)
+        WINDOW w AS (PARTITION BY r.fields_hash, r.product, r.version, r.build, r.signature, r.cpu_name, r.cpu_info,
+                                  r.os_name, r.os_version, r.address, r.topmost_filenames, r.reason, r.app_notes,
+                                  r.url
                      ORDER BY r.client_crash_date, r.uuid COLLATE "C")
     ),
     followers AS (
