@@ -202,3 +202,10 @@ def test_the_seed_adi_statement_feeds_product_adu(sql: psycopg.Connection) -> No
     ).fetchone()
     assert row == {"version_string": "1.0", "os_name": "Linux", "adu_count": 15}
     assert scalar(sql, "SELECT update_adu('2014-01-01')") is False  # already done
+    # the whole chain for that day (no crashes yet): the home page graph shows the ADI
+    assert scalar(sql, "SELECT backfill_matviews('2014-01-01', '2014-01-01')") is True
+    row = sql.execute(
+        "SELECT report_count, adu, crash_hadu FROM home_page_graph_view "
+        "WHERE product_name = 'KillerApp' AND report_date = '2014-01-01'"
+    ).fetchone()
+    assert row == {"report_count": 0, "adu": 15, "crash_hadu": 0}
