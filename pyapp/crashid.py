@@ -8,6 +8,7 @@ so readers only trust the date part. Every store and partition is chosen from th
 from __future__ import annotations
 
 import datetime as dt
+import random
 import re
 import uuid
 
@@ -18,12 +19,19 @@ CRASH_ID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9
 PREFIX = "bp-"
 
 
-def create_crash_id(timestamp: dt.datetime | None = None, throttle_result: int = ACCEPT) -> str:
-    """A new crash ID for a crash received at ``timestamp`` (UTC; default now)."""
+def create_crash_id(
+    timestamp: dt.datetime | None = None, throttle_result: int = ACCEPT, rng: random.Random | None = None
+) -> str:
+    """A new crash ID for a crash received at ``timestamp`` (UTC; default now).
+
+    ``rng`` makes the random part reproducible (demo data generated with a seed); by default
+    it comes from ``uuid.uuid4()``.
+    """
     if throttle_result not in (ACCEPT, DEFER):
         raise ValueError(f"throttle_result must be {ACCEPT} or {DEFER}, not {throttle_result!r}")
     when = (timestamp or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
-    return f"{str(uuid.uuid4())[:-7]}{throttle_result}{when:%y%m%d}"
+    base = uuid.uuid4() if rng is None else uuid.UUID(int=rng.getrandbits(128), version=4)
+    return f"{str(base)[:-7]}{throttle_result}{when:%y%m%d}"
 
 
 def strip_prefix(value: str) -> str:

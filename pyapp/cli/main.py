@@ -12,7 +12,9 @@ from pyapp.cli import (
     config_cmd,
     crontabber_cmd,
     db_cmd,
+    demo_cmd,
     partitions_cmd,
+    reports_cmd,
     serve_cmd,
     setup_cmd,
     submit_cmd,
@@ -33,6 +35,8 @@ COMMANDS = (
     submit_cmd,
     crontabber_cmd,
     adi_cmd,
+    reports_cmd,
+    demo_cmd,
     config_cmd,
 )
 

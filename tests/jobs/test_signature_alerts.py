@@ -1,9 +1,7 @@
 """signature-alerts: new top crashers and explosive signatures, posted once to each webhook
 (generic JSON, Slack- and Matrix-compatible text) on a local HTTP receiver.
 
-tcbs and explosiveness come with the report pipeline (issue 6; see PENDING_TABLES in
-test_pending.py). Until then the test creates them with Socorro's columns; after the merge the
-real tables are used (CREATE TABLE IF NOT EXISTS) with the same rows.
+The rows go into the report pipeline's own tcbs and explosiveness tables.
 """
 
 from __future__ import annotations
@@ -19,18 +17,6 @@ from tests.jobs.conftest import Reply, utc
 
 DAY = dt.date(2026, 3, 9)
 
-TABLES = """
-CREATE TABLE IF NOT EXISTS tcbs (
-    signature_id integer NOT NULL, report_date date NOT NULL, product_version_id integer NOT NULL,
-    process_type citext NOT NULL, release_channel citext NOT NULL, report_count integer NOT NULL DEFAULT 0,
-    win_count integer NOT NULL DEFAULT 0, mac_count integer NOT NULL DEFAULT 0,
-    lin_count integer NOT NULL DEFAULT 0, hang_count integer NOT NULL DEFAULT 0,
-    startup_count integer, is_gc_count integer, build_type build_type);
-CREATE TABLE IF NOT EXISTS explosiveness (
-    product_version_id integer NOT NULL, signature_id integer NOT NULL, last_date date NOT NULL,
-    oneday numeric, threeday numeric, day0 numeric, day1 numeric, day2 numeric, day3 numeric, day4 numeric,
-    day5 numeric, day6 numeric, day7 numeric, day8 numeric, day9 numeric);
-"""
 SIGNATURES = ["sig A", "sig B", "sig C", "sig D", "sig E", "X <y> & `z`"]
 
 
@@ -39,7 +25,6 @@ def setup_reports(url: str) -> None:
     on a rapid beta, whose parent row must not be counted twice); OtherApp has no history and one
     explosive signature."""
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(TABLES)
         conn.execute(
             "INSERT INTO products (product_name, sort, release_name) VALUES"
             " ('KillerApp', 1, 'killerapp'), ('OtherApp', 2, 'otherapp')"

@@ -11,6 +11,7 @@ import psycopg
 import pytest
 
 from tests.pyapp.test_cli import assert_one_line_error, run
+from tests.sql.partition_helpers import REGISTRY
 from tests.support import scalar
 
 
@@ -50,7 +51,7 @@ def test_setup_admin_creates_current_and_upcoming_partitions(env: dict[str, str]
     dry = run("setup", "admin", "--dry-run", env=env)
     assert dry.returncode == 0, dry.stderr
     lines = dry.stdout.splitlines()
-    assert len(lines) == 8 * 3 and all(
+    assert len(lines) == len(REGISTRY) * 3 and all(
         re.fullmatch(r"would create \w+ for the week of [\d-]+ \(native\)", x) for x in lines
     )
     assert partition_count(fresh_db) == 0
@@ -59,30 +60,21 @@ def test_setup_admin_creates_current_and_upcoming_partitions(env: dict[str, str]
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[-2:] == [
-        "24 partitions created",
-        "PARTITIONS OK - 8 tables have this week's partition and at least 2 upcoming",
+        f"{3 * len(REGISTRY)} partitions created",
+        f"PARTITIONS OK - {len(REGISTRY)} tables have this week's partition and at least 2 upcoming",
     ]
-    assert sum(x.startswith("created ") for x in lines) == 24
-    assert partition_count(fresh_db) == 24
+    assert sum(x.startswith("created ") for x in lines) == 3 * len(REGISTRY)
+    assert partition_count(fresh_db) == 3 * len(REGISTRY)
 
     again = run("setup", "admin", env=env)
     assert again.returncode == 0
     assert again.stdout.splitlines()[0] == "nothing to create: the weeks have partitions"
-    assert partition_count(fresh_db) == 24
+    assert partition_count(fresh_db) == 3 * len(REGISTRY)
 
     listed = run("partitions", "list", env=env)
     assert listed.returncode == 0, listed.stderr
     rows = {line.split()[0]: line.split() for line in listed.stdout.splitlines()[1:]}
-    assert set(rows) == {
-        "reports",
-        "plugins_reports",
-        "extensions",
-        "raw_crashes",
-        "processed_crashes",
-        "missing_symbols",
-        "reports_clean",
-        "reports_user_info",
-    }
+    assert set(rows) == set(REGISTRY)
     assert rows["reports"][1:3] == ["native", "3"]
     assert "after 26 weeks (CRASHSTATS_PARTITION_TRUNCATE_WEEKS)" in listed.stdout
     one = run("partitions", "list", "reports", env=env)
@@ -121,7 +113,7 @@ def test_create_backfill_drop_and_truncate(env: dict[str, str], fresh_db: str) -
         env=env,
     )
     assert dry.returncode == 0, dry.stderr
-    assert len(dry.stdout.splitlines()) == 16 and partition_count(fresh_db) == 0
+    assert len(dry.stdout.splitlines()) == 2 * len(REGISTRY) and partition_count(fresh_db) == 0
     made = run(
         "partitions",
         "create",
@@ -157,17 +149,17 @@ def test_create_backfill_drop_and_truncate(env: dict[str, str], fresh_db: str) -
         f"would drop raw_crashes_{start:%Y%m%d} (raw_crashes, week of {start})",
         f"would drop raw_crashes_{second:%Y%m%d} (raw_crashes, week of {second})",
     ]
-    assert partition_count(fresh_db) == 2 + 24
+    assert partition_count(fresh_db) == 2 + 3 * len(REGISTRY)
 
     refused = run("partitions", "drop-old", "--cutoff", str(today - dt.timedelta(days=60)), env=env)
     assert_one_line_error(refused, 1, "less than 12 months back", "nothing dropped", "--force")
-    assert partition_count(fresh_db) == 2 + 24
+    assert partition_count(fresh_db) == 2 + 3 * len(REGISTRY)
 
     done = run("partitions", "truncate", env=env)
     assert done.stdout.splitlines()[-1] == "1 partitions truncated"
     dropped = run("partitions", "drop-old", "--months", "13", env=env)
     assert dropped.stdout.splitlines()[-1].startswith("2 partitions dropped (cutoff ")
-    assert partition_count(fresh_db) == 24
+    assert partition_count(fresh_db) == 3 * len(REGISTRY)
     forced = run(
         "partitions",
         "drop-old",

@@ -6,6 +6,19 @@ import datetime as dt
 
 import psycopg
 
+#: the seed's tables partitioned on date_processed (the ones drop_named_partitions drops)
+DATE_PROCESSED_TABLES = (
+    "reports",
+    "plugins_reports",
+    "extensions",
+    "raw_crashes",
+    "processed_crashes",
+    "missing_symbols",
+    "reports_clean",
+    "reports_user_info",
+)
+
+#: every seed row of report_partition_info, in build order
 REGISTRY = (
     "reports",
     "plugins_reports",
@@ -15,6 +28,15 @@ REGISTRY = (
     "missing_symbols",
     "reports_clean",
     "reports_user_info",
+    "signature_summary_products",
+    "signature_summary_installations",
+    "signature_summary_uptime",
+    "signature_summary_os",
+    "signature_summary_process_type",
+    "signature_summary_architecture",
+    "signature_summary_flash_version",
+    "signature_summary_device",
+    "signature_summary_graphics",
 )
 
 

@@ -1,0 +1,243 @@
+"""Benchmark of the report pipeline: one big day (1 million crashes by default) after 30 days of
+smaller history, all made by the demo generator (pyapp.demo) and loaded with COPY.
+
+    .venv/bin/python tests/bench/reports.py [--crashes 1000000] [--history-days 30]
+                                            [--history-per-day 30000] [--database-url URL]
+
+Without --database-url it runs a private PostgreSQL (the embedded cluster) in a temporary
+directory. It prints:
+  * the time of each procedure of the daily chain for the big day (report_chain() order, each
+    in its own transaction, as `crashstats reports daily` runs them), and the total;
+  * beside it the floor: one sequential count(*) GROUP BY signature over that day's reports
+    partition (no parallel workers), measured in the same run; targets: total under 60 s and
+    within 5x of the floor;
+  * the time of each report page's view query over the 30 days (median of 3), beside the 50 ms
+    ceiling.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg
+from psycopg.rows import dict_row
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from pyapp import migrate, reports
+from pyapp.demo import load
+from pyapp.embedded import EmbeddedCluster, free_port
+
+CHAIN_CEILING = 60.0
+FLOOR_FACTOR = 5.0
+VIEW_CEILING_MS = 50.0
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+def timed(conn: psycopg.Connection, query: str, params: tuple = (), runs: int = 3) -> tuple[float, int]:
+    times = []
+    count = 0
+    for _ in range(runs):
+        started = time.perf_counter()
+        count = len(conn.execute(query, params).fetchall())
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), count
+
+
+def view_queries(conn: psycopg.Connection, day: dt.date) -> list[tuple[str, str, tuple]]:
+    first = day - dt.timedelta(days=29)
+    top = conn.execute(
+        "SELECT product_name::text AS p, version_string::text AS v FROM home_page_graph_view"
+        " WHERE report_date = %s ORDER BY report_count DESC LIMIT 1",
+        (day,),
+    ).fetchone()
+    nightly = conn.execute(
+        "SELECT product_name::text AS p, version_string::text AS v FROM product_versions"
+        " WHERE build_type = 'nightly' ORDER BY product_version_id LIMIT 1"
+    ).fetchone()
+    signature = conn.execute(
+        "SELECT s.signature FROM tcbs t JOIN signatures s USING (signature_id) WHERE t.report_date = %s"
+        " ORDER BY t.report_count DESC LIMIT 1",
+        (day,),
+    ).fetchone()["signature"]
+    p, v = top["p"], top["v"]
+    np_, nv = nightly["p"], nightly["v"]
+    tc = """SELECT * FROM top_crashers
+             WHERE product_name = %s AND version_string = %s AND end_date = %s AND days = %s
+               AND crash_type = %s AND os_name = %s AND date_range_type = %s ORDER BY rank LIMIT 100"""
+    version_days = "WHERE product_name = %s AND version_string = %s AND report_date BETWEEN %s AND %s"
+    version_builds = "WHERE product_name = %s AND version_string = %s AND build_date BETWEEN %s AND %s"
+    version_window = "WHERE product_name = %s AND version_string = %s AND start_date = %s AND end_date = %s"
+    return [
+        (
+            "home page graph (featured, 30 days)",
+            "SELECT * FROM home_page_graph_view WHERE product_name = %s AND is_featured"
+            " AND report_date BETWEEN %s AND %s",
+            (p, first, day),
+        ),
+        (
+            "home page graph by build date",
+            f"SELECT * FROM home_page_graph_build_view {version_builds}",
+            (np_, nv, first, day),
+        ),
+        (f"top crashers {p} {v}, 7 days", tc, (p, v, day, 7, "all", "any", "report")),
+        (f"top crashers {p} {v}, 28 days", tc, (p, v, day, 28, "all", "any", "report")),
+        (
+            f"top crashers {p} {v}, 7 days, Windows, browser",
+            tc,
+            (p, v, day, 7, "browser", "Windows", "report"),
+        ),
+        (f"top crashers {np_} {nv} by build, 7 days", tc, (np_, nv, day, 7, "all", "any", "build")),
+        (
+            "crashes per ADI by version, 30 days",
+            "SELECT * FROM crashes_per_adi_by_version WHERE product_name = %s"
+            " AND report_date BETWEEN %s AND %s",
+            (p, first, day),
+        ),
+        (
+            "crashes per ADI by OS, 30 days",
+            f"SELECT * FROM crashes_per_adi_by_os {version_days}",
+            (p, v, first, day),
+        ),
+        (
+            "crashes per ADI by crash type, 30 days",
+            f"SELECT * FROM crashes_per_adi_by_crash_type {version_days}",
+            (p, v, first, day),
+        ),
+        (
+            "crashes per ADI by build date",
+            f"SELECT * FROM crashes_per_adi_by_build_date {version_builds}",
+            (np_, nv, first, day),
+        ),
+        (
+            "signature summary, top signature, 30 days",
+            "SELECT * FROM signature_summary WHERE signature = %s AND start_date = %s AND end_date = %s"
+            " AND version_string IS NULL",
+            (signature, first, day),
+        ),
+        (
+            "signature history, 30 days",
+            f"SELECT * FROM signature_history {version_days} AND signature = %s",
+            (p, v, first, day, signature),
+        ),
+        (
+            "exploitability, product, 30 days",
+            "SELECT * FROM exploitability_report WHERE product_name = %s AND version_string IS NULL"
+            " AND start_date = %s AND end_date = %s ORDER BY high_medium_count DESC LIMIT 100",
+            (p, first, day),
+        ),
+        (
+            "GC crashes, nightly, 30 days",
+            f"SELECT * FROM gccrashes_report {version_window}",
+            (np_, nv, first, day),
+        ),
+        (
+            "explosive signatures, day",
+            "SELECT * FROM explosive_signatures WHERE last_date = %s"
+            " ORDER BY score DESC NULLS LAST LIMIT 100",
+            (day,),
+        ),
+        (
+            "ADI by build for a signature, 30 days",
+            "SELECT * FROM adu_by_signature WHERE product_name = %s AND signature = %s"
+            " AND adu_date BETWEEN %s AND %s",
+            (np_, signature, first, day),
+        ),
+        (
+            "product_info / product_selector",
+            "SELECT * FROM product_info JOIN product_selector USING (product_name, version_string)",
+            (),
+        ),
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--crashes", type=int, default=1_000_000, help="crashes on the big day")
+    parser.add_argument("--history-days", type=int, default=30)
+    parser.add_argument("--history-per-day", type=int, default=30_000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--database-url", help="an empty database to use (default: a private cluster)")
+    args = parser.parse_args()
+
+    cluster = None
+    tmp = None
+    if args.database_url:
+        url = args.database_url
+    else:
+        tmp = tempfile.TemporaryDirectory(prefix="crashstats-bench-", dir="/tmp")
+        cluster = EmbeddedCluster(Path(tmp.name), port=free_port())
+        url = cluster.start()
+    try:
+        migrate.upgrade(url)
+        day = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
+        first = day - dt.timedelta(days=args.history_days)
+        say(
+            f"loading {args.history_days} days x {args.history_per_day} crashes, then {args.crashes} on {day}"
+        )
+        started = time.perf_counter()
+        load.generate(
+            url,
+            days=args.history_days + 1,
+            per_day=args.history_per_day,
+            seed=args.seed,
+            last_day=day,
+            last_day_count=args.crashes,
+        )
+        say(f"  loaded in {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        reports.backfill(url, first, day - dt.timedelta(days=1))
+        say(
+            f"  history reports (backfill_matviews over {args.history_days} days) in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("VACUUM ANALYZE")
+
+        say(f"\ndaily chain for {day} ({args.crashes} crashes):")
+        timings = reports.run_day(url, day, on_step=lambda t: say(f"  {t.proc_name:42s} {t.seconds:8.2f} s"))
+        total = sum(t.seconds for t in timings)
+
+        with psycopg.connect(url, row_factory=dict_row, autocommit=True) as conn:
+            partition = conn.execute("SELECT find_weekly_partition(%s, 'reports') AS p", (day,)).fetchone()[
+                "p"
+            ]
+            rows = conn.execute(f'SELECT count(*) AS n FROM "{partition}"').fetchone()["n"]
+            conn.execute("SET max_parallel_workers_per_gather = 0")
+            floor_query = f'SELECT signature, count(*) FROM "{partition}" GROUP BY signature'
+            conn.execute(floor_query).fetchall()  # warm the cache like the chain had it
+            floor, _ = timed(conn, floor_query)
+            say(f"  {'total':42s} {total:8.2f} s   (ceiling {CHAIN_CEILING:.0f} s)")
+            say(
+                f"  floor: count(*) GROUP BY signature over {partition} ({rows} rows, sequential):"
+                f" {floor:.2f} s"
+            )
+            say(f"  total / floor = {total / floor:.1f}x   (ceiling {FLOOR_FACTOR:.0f}x)")
+
+            say(
+                f"\nreport views at {args.history_days + 1} days of data (median of 3 runs; ceiling "
+                f"{VIEW_CEILING_MS:.0f} ms):"
+            )
+            for name, query, params in view_queries(conn, day):
+                seconds, count = timed(conn, query, params)
+                flag = "" if seconds * 1000 <= VIEW_CEILING_MS else "   over the ceiling"
+                say(f"  {name:58s} {seconds * 1000:8.1f} ms  {count:6d} rows{flag}")
+    finally:
+        if cluster is not None:
+            cluster.stop()
+        if tmp is not None:
+            tmp.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,277 @@
+"""The views the web pages read, checked against the oracle over the same loaded days."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+import psycopg
+import pytest
+
+from tests.reports import oracle as oracle_module
+from tests.reports.conftest import LoadedDb
+from tests.reports.oracle import Oracle
+
+
+@pytest.fixture(scope="module")
+def oracle(loaded: LoadedDb) -> Oracle:
+    with psycopg.connect(loaded.url, row_factory=psycopg.rows.dict_row) as conn:
+        return Oracle(conn, loaded.days)
+
+
+def version_id(oracle: Oracle, product: str, version: str) -> int:
+    return next(
+        v.id for v in oracle.versions.values() if v.product == product and v.version_string == version
+    )
+
+
+def expected_ranking(oracle: Oracle, vid: int, day: dt.date, measure: int = 0) -> list[tuple[str, int]]:
+    """[(signature, count)] of a version's tcbs for one day, ranked as the page ranks them."""
+    names = {i: s for s, i in oracle.signature_ids.items()}
+    counts: Counter = Counter()
+    for (sig, v, _, _), row in oracle.tcbs(day).items():
+        if v == vid:
+            counts[names[sig]] += row[measure]
+    return sorted(((s, n) for s, n in counts.items() if n > 0), key=lambda x: (-x[1], x[0].encode()))
+
+
+@pytest.mark.parametrize(("os_name", "measure"), [("any", 0), ("Windows", 1)])
+def test_top_crashers_ranks_and_changes(
+    rconn, oracle: Oracle, loaded: LoadedDb, os_name: str, measure: int
+) -> None:
+    day, previous = loaded.days[-1], loaded.days[-2]
+    vid = version_id(oracle, "KillerApp", "40.0")
+    got = rconn.execute(
+        """SELECT * FROM top_crashers
+            WHERE product_name = 'KillerApp' AND version_string = '40.0' AND end_date = %s AND days = 1
+              AND crash_type = 'all' AND os_name = %s AND date_range_type = 'report' ORDER BY rank""",
+        (day, os_name),
+    ).fetchall()
+    current = expected_ranking(oracle, vid, day, measure)
+    before = {s: i + 1 for i, (s, _) in enumerate(expected_ranking(oracle, vid, previous, measure))}
+    assert [(r["signature"], r["rank"]) for r in got] == [(s, i + 1) for i, (s, _) in enumerate(current)]
+    total = sum(n for _, n in current)
+    for r, (signature, n) in zip(got, current, strict=True):
+        assert r["percent_of_total"] == round(Decimal(n) / total, 5)
+        assert r["previous_rank"] == before.get(signature)
+        assert r["is_new"] == (signature not in before)
+        if signature in before:
+            assert r["rank_change"] == before[signature] - r["rank"]
+    assert any(r["is_new"] for r in got) and any(not r["is_new"] for r in got)
+    assert got[0]["versions"] and "40.0" in got[0]["versions"]
+
+
+def test_top_crashers_by_crash_type_and_for_a_rapid_beta_parent(
+    rconn, oracle: Oracle, loaded: LoadedDb
+) -> None:
+    day = loaded.days[-1]
+    plugin = rconn.execute(
+        """SELECT signature, report_count, plugin_count FROM top_crashers WHERE product_name = 'KillerApp'
+              AND version_string = '41.0b' AND end_date = %s AND days = 3 AND crash_type = 'plugin'
+              AND os_name = 'any' AND date_range_type = 'report'""",
+        (day,),
+    ).fetchall()
+    parent = version_id(oracle, "KillerApp", "41.0b")
+    names = {i: s for s, i in oracle.signature_ids.items()}
+    expected: Counter = Counter()
+    for d in loaded.days:
+        for (sig, v, process, _), row in oracle.tcbs(d).items():
+            if v == parent and process == "plugin":
+                expected[names[sig]] += row[0]
+    assert {r["signature"]: r["report_count"] for r in plugin} == dict(expected)
+    assert all(r["plugin_count"] == r["report_count"] for r in plugin) and plugin
+
+
+def test_crashes_per_adi_views(rconn, oracle: Oracle, loaded: LoadedDb) -> None:
+    day = loaded.days[1]
+    vid = version_id(oracle, "WaterWolf", "33.0")
+    by_version = rconn.execute(
+        "SELECT * FROM crashes_per_adi_by_version"
+        " WHERE product_name = 'WaterWolf' AND version_string = '33.0'"
+        " AND report_date = %s",
+        (day,),
+    ).fetchone()
+    count, adu, hadu = oracle.home_page_graph(day)[vid]
+    assert (by_version["report_count"], by_version["adu"], by_version["crash_hadu"]) == (count, adu, hadu)
+    assert by_version["adjusted_report_count"] == Decimal(count) * 10
+    by_os = {
+        r["os_name"]: (r["report_count"], r["adu"])
+        for r in rconn.execute(
+            "SELECT * FROM crashes_per_adi_by_os WHERE product_name = 'WaterWolf' AND version_string = '33.0'"
+            " AND report_date = %s",
+            (day,),
+        ).fetchall()
+    }
+    cbu = oracle.crashes_by_user(day)
+    short = {"win": "Windows", "mac": "Mac OS X", "lin": "Linux", "unknown": "Unknown"}
+    expected: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for (v, os_short, ct), (n, a) in cbu.items():
+        if v == vid and ct != 3:
+            expected[short[os_short]][0] += n
+            expected[short[os_short]][1] = a
+    assert by_os == {k: tuple(x) for k, x in expected.items()}
+    by_type = {
+        r["crash_type_short"]: r["report_count"]
+        for r in rconn.execute(
+            "SELECT * FROM crashes_per_adi_by_crash_type"
+            " WHERE product_name = 'WaterWolf' AND version_string = '33.0'"
+            " AND report_date = %s",
+            (day,),
+        ).fetchall()
+    }
+    types = {1: "crash", 2: "oop", 3: "hang-b", 4: "hang-p", 5: "content"}
+    expected_types: Counter = Counter()
+    for (v, _, ct), (n, _) in cbu.items():
+        if v == vid:
+            expected_types[types[ct]] += n
+    assert by_type == dict(expected_types)
+    builds = rconn.execute(
+        "SELECT build_date, report_count, adu FROM crashes_per_adi_by_build_date"
+        " WHERE product_name = 'KillerApp'"
+        " AND version_string = '43.0a1'"
+    ).fetchall()
+    nightly = version_id(oracle, "KillerApp", "43.0a1")
+    expected_builds: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
+    for d in loaded.days:
+        for (v, bdate), (n, a) in oracle.home_page_graph_build(d).items():
+            if v == nightly:
+                expected_builds[bdate][0] += n
+                expected_builds[bdate][1] += a
+    assert {r["build_date"]: (r["report_count"], r["adu"]) for r in builds} == {
+        k: tuple(v) for k, v in expected_builds.items()
+    }
+
+
+def test_signature_summary(rconn, oracle: Oracle, loaded: LoadedDb) -> None:
+    first, last = loaded.days[0], loaded.days[-1]
+    names = {i: s for s, i in oracle.signature_ids.items()}
+    per_sig: Counter = Counter()
+    for d in loaded.days:
+        for (sig, vid), n in oracle.per_signature(d).items():
+            if not oracle.versions[vid].is_rapid_beta:
+                per_sig[sig] += n
+    top_sig = per_sig.most_common(1)[0][0]
+    rows = rconn.execute(
+        "SELECT * FROM signature_summary WHERE signature = %s AND start_date = %s AND end_date = %s"
+        " AND version_string IS NULL",
+        (names[top_sig], first, last),
+    ).fetchall()
+    by_type: dict[str, dict[str, int]] = defaultdict(dict)
+    for r in rows:
+        by_type[r["report_type"]][r["category"]] = r["report_count"]
+    expected_products: Counter = Counter()
+    for d in loaded.days:
+        for (sig, vid), n in oracle.per_signature(d).items():
+            v = oracle.versions[vid]
+            if sig == top_sig and not v.is_rapid_beta:
+                expected_products[f"{v.product} {v.version_string}"] += n
+    assert by_type["products"] == dict(expected_products)
+    assert sum(by_type["process_type"].values()) == per_sig[top_sig]
+    assert sum(by_type["exploitability"].values()) == per_sig[top_sig]
+    assert set(by_type) >= {
+        "products",
+        "uptime",
+        "os",
+        "process_type",
+        "architecture",
+        "flash_version",
+        "distinct_install",
+        "exploitability",
+    }
+    shares = [r["percentage"] for r in rows if r["report_type"] == "products"]
+    assert abs(sum(shares) - 1) < Decimal("0.001")
+
+
+def test_exploitability_gccrashes_explosive_and_adu_by_signature(
+    rconn, oracle: Oracle, loaded: LoadedDb
+) -> None:
+    first, last = loaded.days[0], loaded.days[-1]
+    rows = rconn.execute(
+        "SELECT * FROM exploitability_report WHERE product_name = 'KillerApp' AND version_string IS NULL"
+        " AND start_date = %s AND end_date = %s",
+        (first, last),
+    ).fetchall()
+    expected: dict[int, list[int]] = defaultdict(lambda: [0] * 5)
+    for d in loaded.days:
+        for (sig, vid), counts in oracle.exploitability(d).items():
+            v = oracle.versions[vid]
+            if v.product == "KillerApp" and not v.is_rapid_beta:
+                expected[sig] = [a + b for a, b in zip(expected[sig], counts, strict=True)]
+    expected = {k: v for k, v in expected.items() if sum(v[1:]) > 4}
+    assert {
+        r["signature_id"]: [
+            r["null_count"],
+            r["none_count"],
+            r["low_count"],
+            r["medium_count"],
+            r["high_count"],
+        ]
+        for r in rows
+    } == expected
+    assert rows
+    nightly = version_id(oracle, "KillerApp", "43.0a1")
+    gc = {
+        r["build"]: (r["gc_count"], r["adu"])
+        for r in rconn.execute(
+            "SELECT * FROM gccrashes_report WHERE product_name = 'KillerApp' AND version_string = '43.0a1'"
+            " AND start_date = %s AND end_date = %s",
+            (first, last),
+        ).fetchall()
+    }
+    expected_gc: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for d in loaded.days:
+        for (vid, build), (n, a) in oracle.gccrashes(d).items():
+            if vid == nightly:
+                expected_gc[build][0] += n
+                expected_gc[build][1] += a
+    assert gc == {Decimal(k): tuple(v) for k, v in expected_gc.items()}
+    assert (
+        rconn.execute(
+            "SELECT count(*) AS n FROM explosive_signatures WHERE last_date = %s", (last,)
+        ).fetchone()["n"]
+        == rconn.execute("SELECT count(*) AS n FROM explosiveness WHERE last_date = %s", (last,)).fetchone()[
+            "n"
+        ]
+        > 0
+    )
+    for day in loaded.days:
+        got = {
+            (
+                r["product_name"],
+                r["channel"],
+                r["build_date"],
+                int(r["buildid"]) if r["buildid"] else None,
+                r["os_name"],
+                r["signature_id"],
+            ): (r["crash_count"], r["adu_count"])
+            for r in rconn.execute(
+                "SELECT *, product_name::text, channel::text, os_name::text FROM adu_by_signature"
+                " WHERE adu_date = %s",
+                (day,),
+            ).fetchall()
+        }
+        assert got == oracle_module.crash_adu_by_build_signature(oracle, day)
+        assert got
+
+
+def test_signature_history(rconn, oracle: Oracle, loaded: LoadedDb) -> None:
+    vid = version_id(oracle, "KillerApp", "40.0")
+    names = {i: s for s, i in oracle.signature_ids.items()}
+    signature = expected_ranking(oracle, vid, loaded.days[-1])[0][0]
+    rows = rconn.execute(
+        "SELECT report_date, report_count, percent_of_total FROM signature_history"
+        " WHERE product_name = 'KillerApp' AND version_string = '40.0' AND signature = %s"
+        " AND report_date BETWEEN %s AND %s ORDER BY report_date",
+        (signature, loaded.days[0], loaded.days[-1]),
+    ).fetchall()
+    expected = []
+    for day in loaded.days:
+        count = sum(
+            row[0] for (sig, v, _, _), row in oracle.tcbs(day).items() if v == vid and names[sig] == signature
+        )
+        total = sum(n for (v, _, _), (n, _) in oracle.crashes_by_user(day).items() if v == vid)
+        if count:
+            expected.append((day, count, round(Decimal(count) / total, 5)))
+    assert [(r["report_date"], r["report_count"], r["percent_of_total"]) for r in rows] == expected
+    assert expected

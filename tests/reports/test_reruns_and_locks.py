@@ -1,0 +1,190 @@
+"""Reruns give identical results, overlapping runs cannot double-count, unready inputs are refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import psycopg
+import pytest
+from psycopg.rows import dict_row
+
+from pyapp.demo import load
+from tests.reports.conftest import PER_DAY, SEED, report_days
+
+AGGREGATES = (
+    "reports_clean",
+    "reports_bad",
+    "reports_user_info",
+    "reports_duplicates",
+    "signature_products",
+    "signature_products_rollup",
+    "product_adu",
+    "build_adu",
+    "tcbs",
+    "tcbs_build",
+    "crashes_by_user",
+    "crashes_by_user_build",
+    "home_page_graph",
+    "home_page_graph_build",
+    "crash_adu_by_build_signature",
+    "exploitability_reports",
+    "gccrashes",
+    "explosiveness",
+    "rank_compare",
+    "signature_summary_products",
+    "signature_summary_installations",
+    "signature_summary_uptime",
+    "signature_summary_os",
+    "signature_summary_process_type",
+    "signature_summary_architecture",
+    "signature_summary_flash_version",
+    "signature_summary_device",
+    "signature_summary_graphics",
+    "android_devices",
+    "graphics_device",
+)
+# columns that legitimately change on a rerun (serial ids of rebuilt rows)
+VOLATILE = {"crash_adu_by_build_signature": "crash_adu_by_build_signature_id"}
+
+
+def contents(url: str) -> dict[str, list]:
+    """Every aggregate's rows, as sorted lists of tuples (volatile columns left out)."""
+    result = {}
+    with psycopg.connect(url, row_factory=dict_row) as conn:
+        for table in AGGREGATES:
+            rows = conn.execute(f"SELECT * FROM {table}").fetchall()
+            result[table] = sorted(
+                repr(sorted((k, v) for k, v in r.items() if k != VOLATILE.get(table))) for r in rows
+            )
+    return result
+
+
+@pytest.fixture
+def small_db(fresh_db: str) -> tuple[str, list[dt.date]]:
+    days = report_days()[1:]
+    load.generate(fresh_db, days=len(days), per_day=PER_DAY // 3, seed=SEED, last_day=days[-1])
+    return fresh_db, days
+
+
+def test_reruns_give_identical_results(small_db) -> None:
+    url, days = small_db
+    with psycopg.connect(url) as conn:
+        conn.execute("SELECT backfill_matviews(%s, %s)", (days[0], days[-1]))
+    first = contents(url)
+    assert sum(len(v) for v in first.values()) > 1000
+    assert all(first[t] for t in ("tcbs", "home_page_graph", "crashes_by_user", "reports_clean"))
+    with psycopg.connect(url) as conn:
+        # the daily jobs again (checkdata): nothing to do, nothing changes
+        for proc in ("update_tcbs", "update_home_page_graph", "update_crashes_by_user", "update_signatures"):
+            assert conn.execute(f"SELECT {proc}(%s)", (days[-1],)).fetchone()[0] is False
+        assert conn.execute("SELECT update_adu(%s)", (days[-1],)).fetchone()[0] is False
+    assert contents(url) == first
+    with psycopg.connect(url) as conn:
+        # forced recomputation: backfills, the hourly jobs again, the whole backfill again
+        conn.execute(
+            "SELECT backfill_tcbs(%s), backfill_home_page_graph(%s), backfill_adu(%s)", (days[-1],) * 3
+        )
+        conn.execute(
+            "SELECT update_reports_clean(%s, '1 hour')",
+            (dt.datetime.combine(days[-1], dt.time(13), tzinfo=dt.UTC),),
+        )
+        conn.execute(
+            "SELECT update_reports_duplicates(%s, %s)",
+            (
+                dt.datetime.combine(days[-1], dt.time(0), tzinfo=dt.UTC),
+                dt.datetime.combine(days[-1], dt.time(6), tzinfo=dt.UTC),
+            ),
+        )
+    assert contents(url) == first
+    with psycopg.connect(url) as conn:
+        conn.execute("SELECT backfill_matviews(%s, %s)", (days[0], days[-1]))
+    assert contents(url) == first
+
+
+def test_a_concurrent_run_is_refused_and_counts_stay_single(small_db) -> None:
+    url, days = small_db
+    with psycopg.connect(url) as conn:
+        conn.execute("SELECT backfill_matviews(%s, %s)", (days[0], days[-1]))
+    expected = contents(url)["tcbs"]
+    holder = psycopg.connect(url)
+    try:
+        holder.execute("SELECT backfill_tcbs(%s)", (days[-1],))  # uncommitted: holds the lock
+        with psycopg.connect(url) as other:
+            with pytest.raises(psycopg.errors.LockNotAvailable, match="update_tcbs is already running"):
+                other.execute("SELECT backfill_tcbs(%s)", (days[-1],))
+            other.rollback()
+            # another procedure is not blocked
+            assert other.execute("SELECT backfill_home_page_graph(%s)", (days[-1],)).fetchone()[0] is True
+        holder.commit()
+    finally:
+        holder.close()
+    assert contents(url)["tcbs"] == expected
+
+
+def test_two_simultaneous_backfills_leave_the_same_result(small_db) -> None:
+    url, days = small_db
+    with psycopg.connect(url) as conn:
+        conn.execute("SELECT backfill_matviews(%s, %s)", (days[0], days[-1]))
+    expected = contents(url)
+    outcomes: list[str] = []
+
+    def run() -> None:
+        try:
+            with psycopg.connect(url) as conn:
+                conn.execute("SELECT backfill_matviews(%s, %s)", (days[0], days[-1]))
+            outcomes.append("done")
+        except psycopg.errors.LockNotAvailable:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert sorted(outcomes) in (["done", "done"], ["done", "refused"])
+    assert contents(url) == expected
+
+
+def test_a_day_whose_inputs_are_not_ready_is_refused(fresh_db: str) -> None:
+    day = report_days()[-1]
+    load.generate(fresh_db, days=1, per_day=200, seed=SEED, last_day=day)
+    with psycopg.connect(fresh_db) as conn:
+        with pytest.raises(
+            psycopg.errors.ObjectNotInPrerequisiteState, match="reports_clean is not complete"
+        ) as e:
+            conn.execute("SELECT update_tcbs(%s)", (day,))
+        assert "update_reports_clean" in e.value.diag.message_hint
+        conn.rollback()
+        # half a day cleaned is still not ready
+        conn.execute(
+            "SELECT backfill_reports_clean(%s, %s)",
+            (
+                dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC),
+                dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC),
+            ),
+        )
+        with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState):
+            conn.execute("SELECT update_signatures(%s)", (day,))
+        conn.rollback()
+        conn.execute(
+            "SELECT backfill_reports_clean(%s, %s)",
+            (
+                dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC),
+                dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC),
+            ),
+        )
+        assert conn.execute("SELECT update_tcbs(%s)", (day,)).fetchone()[0] is True
+        with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState, match="update_adu has not been run"):
+            conn.execute("SELECT update_home_page_graph(%s)", (day,))
+        conn.rollback()
+        with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState, match="raw_adi has no rows"):
+            conn.execute("SELECT update_adu(%s)", (day + dt.timedelta(days=1),))
+        conn.rollback()
+        with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState, match="has not ended yet"):
+            conn.execute("SELECT update_reports_clean(now() - interval '10 minutes')")
+        conn.rollback()
+        # an hour without any crash still counts as cleaned
+        empty = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+        conn.execute("SELECT backfill_reports_clean(%s, %s)", (empty, empty + dt.timedelta(days=1)))
+        assert conn.execute("SELECT reports_clean_done('2020-01-01')").fetchone()[0] is True
