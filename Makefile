@@ -38,6 +38,7 @@ lint: $(VENV)/.installed-dev
 
 test: $(VENV)/.installed-dev system-deps
 	$(BIN)/ruff check .
+	mkdir -p var
 	$(BIN)/pytest --basetemp=var/pytest $(PYTEST_ARGS)
 
 clean:
