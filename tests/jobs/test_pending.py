@@ -1,7 +1,6 @@
 """Which SQL the jobs call that is not on this branch yet.
 
-The report procedures (issue 6), partition dropping/truncation (issue 3) and the server status
-snapshot over processing_queue (issues 4 and 5) are written on other branches. The jobs calling
+The report procedures (issue 6) are written on another branch. The jobs calling
 them are declared already; this test fails as soon as the list is wrong in either direction:
 a procedure a job calls that is neither in the schema nor listed here, or a listed one that now
 exists (prune it when merging, so the list cannot rot).
@@ -43,8 +42,6 @@ PENDING_PROCEDURES = {
     "update_gccrashes",
     "update_explosiveness",
     "add_new_release",
-    # needs processing_queue (issue 4) and the processors (issue 5): reads queue depth etc.
-    "update_server_status",
 }
 
 #: tables our SQL reads that other branches create, and the function reading them
