@@ -78,6 +78,7 @@ def run(ctx: Context) -> int:
     if args.retry_failed:
         return retry_failed(settings, url, args)
     only = queue.crash_ids(args.crash_ids) if args.crash_ids else None
+    settings.crash_storage().close()  # a store that cannot be set up fails here, not in each worker
     version = Stackwalker.from_config(ctx.config).version()
     workers = args.workers or ctx.config["CRASHSTATS_PROCESSOR_WORKERS"]
     if only is None:

@@ -99,6 +99,8 @@ class WorkerStats:
             )
             if value
         ]
+        if self.peak_rss_kib:
+            line += f"; peak worker RSS {self.peak_rss_kib / 1024:.0f} MB"
         return line + ("; " + "; ".join(extras) if extras else "")
 
 

@@ -18,7 +18,9 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from pyapp.config import Config, load_config
+from pyapp.processor.stackwalker import find_dump_syms
 from pyapp.schema import ROOT
+from tests.crashpad_fixtures import crash_to_disk
 
 UTC = dt.UTC
 #: the reference corpus (../shared beside the checkout in CI; a worktree has it one level up):
@@ -26,6 +28,27 @@ UTC = dt.UTC
 SHARED = next(
     (p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()), ROOT / "shared"
 )
+
+
+@pytest.fixture(scope="session")
+def crashme_dump(crashme: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A dump of crashme made by the real Crashpad client (crash_here <- middle_function <- main)."""
+    directory = tmp_path_factory.mktemp("crashme-dump")
+    path = directory / "crashme.dmp"
+    path.write_bytes(crash_to_disk(crashme, directory / "database", {"ProductName": "CrashMe"}))
+    return path
+
+
+@pytest.fixture(scope="session")
+def crashme_symbols(crashme: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A local symbol store (<debug_file>/<debug_id>/<file>.sym) holding dump_syms' crashme.sym."""
+    text = subprocess.run([find_dump_syms(), str(crashme)], capture_output=True, text=True, check=True).stdout
+    _, _, _, debug_id, debug_file = text.splitlines()[0].split()
+    store = tmp_path_factory.mktemp("symbols")
+    target = store / debug_file / debug_id / f"{debug_file}.sym"
+    target.parent.mkdir(parents=True)
+    target.write_text(text)
+    return store
 
 
 @pytest.fixture
@@ -117,7 +140,8 @@ def crashstats(*args: str, env: dict[str, str], timeout: float = 300) -> subproc
 
 
 def start_crashstats(*args: str, env: dict[str, str], log: Path) -> subprocess.Popen:
-    """Start `crashstats ARGS` in the background, output to ``log``."""
+    """Start `crashstats ARGS` in the background, output to ``log``, in a process group of its
+    own (its pid is the group: os.killpg reaches it and its workers, as Ctrl-C would)."""
     with log.open("wb") as out:
         return subprocess.Popen(
             [sys.executable, "-m", "pyapp.cli.main", *args],
@@ -125,4 +149,5 @@ def start_crashstats(*args: str, env: dict[str, str], log: Path) -> subprocess.P
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )

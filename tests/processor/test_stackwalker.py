@@ -6,39 +6,16 @@ from __future__ import annotations
 
 import functools
 import http.server
-import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from pyapp.processor.stackwalker import STATUS_UNKNOWN, Stackwalker, find_dump_syms, find_stackwalker
-from tests.crashpad_fixtures import crash_to_disk
+from pyapp.processor.stackwalker import STATUS_UNKNOWN, Stackwalker, find_stackwalker
 from tests.processor.conftest import SHARED
 
 FRAMES = ["crash_here", "middle_function", "main"]
-
-
-@pytest.fixture(scope="session")
-def crashme_dump(crashme: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A dump of crashme made by the real Crashpad client (crash_here <- middle_function <- main)."""
-    directory = tmp_path_factory.mktemp("crashme-dump")
-    path = directory / "crashme.dmp"
-    path.write_bytes(crash_to_disk(crashme, directory / "database", {"ProductName": "CrashMe"}))
-    return path
-
-
-@pytest.fixture(scope="session")
-def crashme_symbols(crashme: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A local symbol store (<debug_file>/<debug_id>/<file>.sym) holding dump_syms' crashme.sym."""
-    text = subprocess.run([find_dump_syms(), str(crashme)], capture_output=True, text=True, check=True).stdout
-    _, _, _, debug_id, debug_file = text.splitlines()[0].split()
-    store = tmp_path_factory.mktemp("symbols")
-    target = store / debug_file / debug_id / f"{debug_file}.sym"
-    target.parent.mkdir(parents=True)
-    target.write_text(text)
-    return store
 
 
 def crashing_frames(json_dump: dict) -> list[str | None]:
