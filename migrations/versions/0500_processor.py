@@ -18,6 +18,7 @@ FILES = [
     "functions/processed_crash_deliveries_claim.sql",
     "functions/processed_crash_delivery_done.sql",
     "functions/processing_queue_claim.sql",
+    "functions/processing_queue_crash.sql",
     "functions/processing_queue_release.sql",
     "functions/processing_queue_renew.sql",
     "functions/processor_beta_version.sql",

@@ -12,7 +12,9 @@ Two things are ours, both speed only (the result is siggen's, a test compares th
   number is appended afterwards when the signature lists ask for it), and the same functions
   recur across crashes;
 * siggen's input is built from the processed crash plus the raw annotations it reads
-  (``OOMAllocationSize``, ``AbortMessage``, ``AsyncShutdownTimeout``, ...).
+  (``OOMAllocationSize``, ``AbortMessage``, ``AsyncShutdownTimeout``, ...) with plain dict
+  look-ups, the structure of ``siggen.utils.convert_to_crash_data`` without its glom paths
+  (which took longer than the rest of signature generation).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Any
 
 from siggen.generator import DEFAULT_RULESET, Result, SignatureGenerator
 from siggen.rules import CSignatureTool, Rule, SignatureGenerationRule, SignatureRunWatchDog
-from siggen.utils import convert_to_crash_data, override_values
+from siggen.utils import override_values
 
 #: stands for the line number while a normalised frame is cached
 _LINE = "\x00line"
@@ -119,16 +121,40 @@ class SignatureMaker:
 
     @staticmethod
     def crash_data(raw_crash: Mapping[str, Any], processed: Mapping[str, Any]) -> dict[str, Any]:
-        """siggen's input for a processed crash (json_dump, java_stack_trace, ...) and the raw
-        annotations siggen rules read."""
-        data = convert_to_crash_data(processed)
+        """siggen's input for a processed crash and the raw annotations siggen rules read.
+
+        The same structure as siggen.utils.convert_to_crash_data (a test compares them), read
+        with plain look-ups: its glom paths cost more than the rest of signature generation."""
+        data: dict[str, Any] = {
+            "hang": processed.get("hang"),
+            "oom_allocation_size": processed.get("oom_allocation_size"),
+            "js_large_allocation_failure": processed.get("js_large_allocation_failure"),
+            "abort_message": processed.get("abort_message"),
+            "mdsw_status_string": processed.get("mdsw_status_string"),
+            "async_shutdown_timeout": processed.get("async_shutdown_timeout"),
+            "ipc_channel_error": processed.get("ipc_channel_error"),
+            "ipc_message_name": processed.get("ipc_message_name"),
+            "additional_minidumps": processed.get("additional_minidumps", []),
+            "original_signature": processed.get("signature", ""),
+        }
+        if "json_dump" in processed:
+            json_dump = processed["json_dump"] if isinstance(processed["json_dump"], Mapping) else {}
+            crash_info = json_dump.get("crash_info") if isinstance(json_dump.get("crash_info"), Mapping) else {}
+            system_info = json_dump.get("system_info") if isinstance(json_dump.get("system_info"), Mapping) else {}
+            data["crashing_thread"] = crash_info.get("crashing_thread")
+            data["reason"] = crash_info.get("type")
+            data["threads"] = json_dump.get("threads")
+            data["os"] = system_info.get("os")
+        for key in ("java_exception", "java_stack_trace"):
+            if key in processed:
+                data[key] = processed[key]
         for annotation, key in RAW_INPUTS.items():
             value = raw_crash.get(annotation)
             if value not in (None, ""):
                 data[key] = value
         try:
             data["oom_allocation_size"] = int(data["oom_allocation_size"])
-        except (KeyError, TypeError, ValueError):
+        except (TypeError, ValueError):
             data["oom_allocation_size"] = None
         data["hang_type"] = processed.get("hang_type")
         return data

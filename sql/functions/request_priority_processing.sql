@@ -8,7 +8,10 @@ CREATE OR REPLACE FUNCTION request_priority_processing(p_crash_id uuid)
 RETURNS text
 LANGUAGE plpgsql
 SET "TimeZone" TO 'UTC'
+SET plan_cache_mode TO force_custom_plan
 AS $$
+DECLARE
+    v_since timestamptz := crash_id_date(p_crash_id) - 1;  -- timestamptz: prunes (a date would not)
 BEGIN
     IF p_crash_id IS NULL THEN
         RAISE EXCEPTION 'request_priority_processing: a crash ID is required'
@@ -16,7 +19,7 @@ BEGIN
     END IF;
     IF EXISTS (SELECT 1 FROM reports r
                 WHERE r.uuid = p_crash_id::text
-                  AND (r.date_processed >= crash_id_date(p_crash_id) - 1 OR crash_id_date(p_crash_id) IS NULL)) THEN
+                  AND (r.date_processed >= v_since OR v_since IS NULL)) THEN
         RETURN 'processed';
     END IF;
     IF raw_crash_date(p_crash_id) IS NULL THEN

@@ -30,26 +30,28 @@ AS $$
 DECLARE
     v_uuid    text := p_crash_id::text;
     v_since   timestamptz := least(crash_id_date(p_crash_id), p_date::date) - 1;
-    v_old     timestamptz;
+    v_row     record;
     v_id      bigint;
-    v_found   boolean;
     v_plugin  integer;
     v_channel text := p_processed->>'release_channel';
 BEGIN
-    FOR v_old IN
-        SELECT DISTINCT r.date_processed FROM reports r
-         WHERE r.uuid = v_uuid AND r.date_processed >= v_since AND r.date_processed <> p_date
+    -- one look-up by uuid, planned with its values (EXECUTE) so that only the partitions from
+    -- v_since on are read: this processing's week, and others (the raw crash was saved again
+    -- with another submission time) whose rows go
+    FOR v_row IN EXECUTE
+        'SELECT r.id, r.date_processed FROM reports r WHERE r.uuid = $1 AND r.date_processed >= $2'
+        USING v_uuid, v_since
     LOOP
-        DELETE FROM plugins_reports pr USING reports r
-         WHERE r.uuid = v_uuid AND r.date_processed = v_old
-           AND pr.report_id = r.id AND pr.date_processed = v_old;
-        DELETE FROM reports r WHERE r.uuid = v_uuid AND r.date_processed = v_old;
-        DELETE FROM processed_crashes pc WHERE pc.uuid = p_crash_id AND pc.date_processed = v_old;
+        IF v_row.date_processed = p_date THEN
+            v_id := v_row.id;
+            CONTINUE;
+        END IF;
+        DELETE FROM plugins_reports pr
+         WHERE pr.report_id = v_row.id AND pr.date_processed = v_row.date_processed;
+        DELETE FROM reports r WHERE r.id = v_row.id AND r.date_processed = v_row.date_processed;
+        DELETE FROM processed_crashes pc WHERE pc.uuid = p_crash_id AND pc.date_processed = v_row.date_processed;
     END LOOP;
-
-    SELECT r.id INTO v_id FROM reports r WHERE r.uuid = v_uuid AND r.date_processed = p_date;
-    v_found := FOUND;
-    IF v_found THEN
+    IF v_id IS NOT NULL THEN
         DELETE FROM plugins_reports pr WHERE pr.report_id = v_id AND pr.date_processed = p_date;
         DELETE FROM reports r WHERE r.id = v_id AND r.date_processed = p_date;
         DELETE FROM processed_crashes pc WHERE pc.uuid = p_crash_id AND pc.date_processed = p_date;

@@ -2,8 +2,9 @@
 
 Starts a private PostgreSQL (embedded cluster, schema at head, a year of weekly partitions as in
 production), saves N raw crashes the way the collector does, each carrying a realistic
-``json_dump`` (4 threads of 60 symbolised frames, 150 modules, one in seven without symbols;
-function names drawn from 5,000 with Zipf's law), then runs ``crashstats processor --once
+``json_dump`` (by default 4 threads of 60 symbolised frames, 150 modules, one in seven without
+symbols; function names drawn from 5,000 with Zipf's law; ``--threads/--frames/--modules``
+change the shape), then runs ``crashstats processor --once
 --workers W`` on them: the whole pipeline (claim, rules, siggen, PostgreSQL storage with the
 queue rows deleted) with the stackwalking step skipped because the json_dump is there. For each
 W it prints crashes/s, the per-stage split per crash (rules, siggen, storage), the CPU per crash
@@ -43,31 +44,36 @@ from tests.bench.common import cpu_seconds, process_tree  # noqa: E402
 from tests.processor import synthetic  # noqa: E402
 
 TABLES = ("reports", "processed_crashes", "missing_symbols")
+#: what the processor writes (extensions: its foreign keys to reports)
+WRITTEN = "reports, plugins_reports, extensions, processed_crashes, missing_symbols"
 SUMMARY = re.compile(
     r"stored (?P<stored>\d+) crashes in (?P<seconds>[\d.]+)s \((?P<stages>[^)]*) per crash\); "
     r"peak worker RSS (?P<rss>\d+) MB"
 )
 
 
-def save_crashes(url: str, count: int, seed: int) -> float:
+def save_crashes(url: str, args: argparse.Namespace) -> float:
     """N raw crashes saved (and queued) as the collector does; returns the raw JSON's mean size."""
-    rng = random.Random(seed)
+    rng = random.Random(args.seed)
     now = dt.datetime.now(dt.UTC)
     total = 0
     with psycopg.connect(url) as conn, conn.cursor() as cur:
         rows = []
-        for _ in range(count):
-            raw = synthetic.raw_crash(rng, now)
+        for _ in range(args.crashes):
+            raw = synthetic.raw_crash(rng, now, with_dump=False)
+            raw["json_dump"] = synthetic.json_dump(
+                rng, threads=args.threads, frames_per_thread=args.frames, modules=args.modules
+            )
             total += len(jsonfast.dumps(raw))
             rows.append((raw["uuid"], Jsonb(raw, dumps=jsonfast.dumps), now))
         cur.executemany("SELECT save_raw_crash(%s, %s, %s)", rows)
-    return total / count
+    return total / args.crashes
 
 
 def reset(url: str) -> None:
     """Empty the processed tables and queue every crash again as new."""
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("TRUNCATE reports, plugins_reports, processed_crashes, missing_symbols, processors")
+        conn.execute(f"TRUNCATE {WRITTEN}, processors")
         conn.execute("SELECT queue_crash_processing(array_agg(uuid), 2::smallint) FROM raw_crashes")
         conn.execute("VACUUM ANALYZE")
 
@@ -134,7 +140,7 @@ def copy_ceiling(url: str) -> tuple[float, int]:
                 for chunk in copy:
                     buffer.write(chunk)
             data[table] = buffer.getvalue()
-        conn.execute("TRUNCATE reports, plugins_reports, processed_crashes, missing_symbols")
+        conn.execute(f"TRUNCATE {WRITTEN}")
         conn.commit()
         conn.execute("CHECKPOINT")
         began = time.perf_counter()
@@ -155,6 +161,9 @@ def main() -> None:
     )
     parser.add_argument("--crashes", type=int, default=2000, help="crashes per run (default 2000)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker counts to run")
+    parser.add_argument("--threads", type=int, default=4, help="threads per json_dump (default 4)")
+    parser.add_argument("--frames", type=int, default=60, help="frames per thread (default 60)")
+    parser.add_argument("--modules", type=int, default=150, help="modules per json_dump (default 150)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--dir", default=None, help="where to put the database (default: tmp)")
     parser.add_argument("--keep", action="store_true", help="keep the working directory")
@@ -171,10 +180,10 @@ def main() -> None:
         with Database(url, component="bench") as db:
             created = partitions.backfill(db, today - dt.timedelta(weeks=52), today + dt.timedelta(weeks=2))
         print(f"# {len(created)} weekly partitions (a year of weeks, as in production)", flush=True)
-        size = save_crashes(url, args.crashes, args.seed)
+        size = save_crashes(url, args)
         print(
-            f"# {args.crashes} crashes, raw crash with json_dump {size / 1024:.0f} KB each (4 threads x 60 "
-            "frames, 150 modules)",
+            f"# {args.crashes} crashes, raw crash with json_dump {size / 1024:.0f} KB each ({args.threads} "
+            f"threads x {args.frames} frames, {args.modules} modules)",
             flush=True,
         )
         results = []

@@ -11,8 +11,8 @@
 -- discards the row) and the notes and start time of an earlier processing (reports), for
 -- the "earlier processing" processor note. p_crash_ids limits the claim to those crashes
 -- (crashstats processor --crash-id). Also refreshes the worker's processors.last_seen_at.
--- Look-ups by uuid read the partitions from the crash ID's day on (crash_id_date), then the
--- older ones only when nothing was found.
+-- The raw crash and earlier notes come from processing_queue_crash (partitions pruned by the
+-- crash ID's day).
 -- Callers: processor workers (commit right after: the claim is the committed row). Rerun-safe:
 -- a second call claims other rows.
 CREATE OR REPLACE FUNCTION processing_queue_claim(
@@ -56,24 +56,9 @@ BEGIN
         RETURNING q.crash_id, q.priority, q.attempts, q.queued_at, q.claimed_at
     )
     SELECT c.crash_id, c.priority, c.attempts, c.queued_at, c.claimed_at,
-           raw.raw_crash, raw.date_processed, prev.processor_notes, prev.started_datetime
+           d.raw_crash, d.raw_date, d.previous_notes, d.previous_started
       FROM claimed c
-      LEFT JOIN LATERAL (
-          (SELECT rc.raw_crash, rc.date_processed FROM raw_crashes rc
-            WHERE rc.uuid = c.crash_id AND rc.date_processed >= crash_id_date(c.crash_id) - 1
-            LIMIT 1)
-          UNION ALL
-          (SELECT rc.raw_crash, rc.date_processed FROM raw_crashes rc
-            WHERE rc.uuid = c.crash_id
-              AND (rc.date_processed < crash_id_date(c.crash_id) - 1 OR crash_id_date(c.crash_id) IS NULL)
-            LIMIT 1)
-          LIMIT 1
-      ) raw ON true
-      LEFT JOIN LATERAL (
-          SELECT r.processor_notes, r.started_datetime FROM reports r
-           WHERE r.uuid = c.crash_id::text AND r.date_processed >= crash_id_date(c.crash_id) - 1
-           LIMIT 1
-      ) prev ON true
+      CROSS JOIN LATERAL processing_queue_crash(c.crash_id) d
      ORDER BY c.priority, c.queued_at;
 END;
 $$;
