@@ -60,6 +60,10 @@ def _memoised(normalize: Any) -> Any:
     return cached
 
 
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
 class CachedCSignatureTool(CSignatureTool):
     """siggen's C/C++/Rust frame tool with memoised function normalisation."""
 
@@ -138,9 +142,9 @@ class SignatureMaker:
             "original_signature": processed.get("signature", ""),
         }
         if "json_dump" in processed:
-            json_dump = processed["json_dump"] if isinstance(processed["json_dump"], Mapping) else {}
-            crash_info = json_dump.get("crash_info") if isinstance(json_dump.get("crash_info"), Mapping) else {}
-            system_info = json_dump.get("system_info") if isinstance(json_dump.get("system_info"), Mapping) else {}
+            json_dump = _mapping(processed["json_dump"])
+            crash_info = _mapping(json_dump.get("crash_info"))
+            system_info = _mapping(json_dump.get("system_info"))
             data["crashing_thread"] = crash_info.get("crashing_thread")
             data["reason"] = crash_info.get("type")
             data["threads"] = json_dump.get("threads")

@@ -182,6 +182,7 @@ class Worker:
         self.stopping = False
         self.stats = WorkerStats()
         self.conn: psycopg.Connection | None = None
+        self.lookups: DbLookups | None = None
         self.algorithm = settings.algorithm(
             f"processor_{socket.gethostname()}_{os.getpid()}", max_attempts=settings.max_attempts
         )
@@ -215,6 +216,7 @@ class Worker:
             if self.only is None:
                 conn.execute(f"LISTEN {queue.CHANNEL}")
         self.storage.prepare(conn)
+        self.lookups = DbLookups(conn)
         self.conn = conn
         return conn
 
@@ -302,9 +304,9 @@ class Worker:
             )
 
     def services(self) -> Services:
-        assert self.conn is not None
+        assert self.lookups is not None
         return Services(
-            lookups=DbLookups(self.conn),
+            lookups=self.lookups,
             signatures=self.signatures,
             stackwalker=self.stackwalker,
             dumps=self.dumps,

@@ -347,3 +347,19 @@ def test_missing_symbols_list_modules_without_symbols(services: Services, rng: r
     expected = [m["debug_file"] for m in json_dump["modules"] if m["missing_symbols"]]
     assert [m["debug_file"] for m in result.missing_symbols] == expected == ["lib3.so", "lib10.so"]
     assert result.missing_symbols[0]["code_file"] == "lib3.so"
+
+
+def test_siggen_input_is_convert_to_crash_datas(rng: random.Random) -> None:
+    from siggen.utils import convert_to_crash_data
+
+    samples = [
+        {"json_dump": load("crashme.rust-stackwalk.json"), "mdsw_status_string": "OK", "signature": "s"},
+        {"json_dump": synthetic.json_dump(rng, threads=1, frames_per_thread=5, modules=3), "hang": "x"},
+        {"java_stack_trace": "java.lang.NullPointerException", "oom_allocation_size": "12"},
+        {"json_dump": {}, "additional_minidumps": ["upload_file_minidump_browser"]},
+        {},
+    ]
+    for processed in samples:
+        ours = SignatureMaker.crash_data({}, processed)
+        theirs = convert_to_crash_data(processed)
+        assert {key: ours[key] for key in theirs} == theirs
