@@ -190,7 +190,8 @@ class Worker:
         self.stackwalker = Stackwalker.from_config(settings.config)
         self.dumps = open_dump_store(settings.config)
         self.signatures = SignatureMaker()
-        self._held: tuple[dt.datetime, list[str]] | None = None
+        #: the claim token and the crashes of the batch still in hand (renewed while they are)
+        self._held: tuple[dt.datetime, set[str]] | None = None
         self._renewed = 0.0
 
     # --- lifecycle ------------------------------------------------------------------------
@@ -296,7 +297,7 @@ class Worker:
         if time.monotonic() - self._renewed < self.settings.lease.total_seconds() / 3:
             return
         claimed_at, ids = self._held
-        held = queue.renew(self.conn, self.name, claimed_at, ids, self.settings.lease)
+        held = queue.renew(self.conn, self.name, claimed_at, sorted(ids), self.settings.lease)
         self._renewed = time.monotonic()
         if held < len(ids):
             log.warning(
@@ -322,7 +323,7 @@ class Worker:
         if not items:
             return 0
         assert claimed_at is not None
-        self._held = (claimed_at, [item.crash_id for item in items])
+        self._held = (claimed_at, {item.crash_id for item in items})
         self._renewed = time.monotonic()
         services = self.services()
         done: list[ProcessedCrash] = []
@@ -341,12 +342,26 @@ class Worker:
             self._held = None
         return len(items)
 
-    def _process(self, item: RawCrash, claimed_at: dt.datetime, services: Services) -> ProcessedCrash | None:
+    def _give_back(
+        self, claimed_at: dt.datetime, crash_id: str, error: str | None, discard: bool = False
+    ) -> None:
+        """Release one crash of the batch (see processing_queue_release); it is no longer renewed."""
         assert self.conn is not None
+        retry = self.settings.retry_delay if error else dt.timedelta(0)
+        queue.release(
+            self.conn, self.name, claimed_at, [crash_id], error=error, retry_after=retry, discard=discard
+        )
+        if self._held is not None:
+            self._held[1].discard(crash_id)
+        if discard:
+            self.stats.discarded += 1
+        else:
+            self.stats.given_back += 1
+
+    def _process(self, item: RawCrash, claimed_at: dt.datetime, services: Services) -> ProcessedCrash | None:
         if item.raw_crash is None:
             log.warning("crash %s: no raw crash stored; dropping its queue row", item.crash_id)
-            queue.release(self.conn, self.name, claimed_at, [item.crash_id], discard=True)
-            self.stats.discarded += 1
+            self._give_back(claimed_at, item.crash_id, None, discard=True)
             return None
         try:
             processed = self.algorithm.process(item, services)
@@ -362,15 +377,7 @@ class Worker:
                 exc,
                 exc_info=not transient,
             )
-            queue.release(
-                self.conn,
-                self.name,
-                claimed_at,
-                [item.crash_id],
-                error=f"{type(exc).__name__}: {exc}",
-                retry_after=self.settings.retry_delay,
-            )
-            self.stats.given_back += 1
+            self._give_back(claimed_at, item.crash_id, f"{type(exc).__name__}: {exc}")
             return None
         for stage, seconds in processed.timings.items():
             self.stats.stages[stage] = self.stats.stages.get(stage, 0.0) + seconds
@@ -388,15 +395,7 @@ class Worker:
         for crash_id in outcome.lost_claims:
             log.warning("crash %s: claim lapsed and was taken over; not stored by %s", crash_id, self.name)
         for crash_id, error in outcome.failed.items():
-            queue.release(
-                self.conn,
-                self.name,
-                claimed_at,
-                [crash_id],
-                error=f"PostgreSQL: {error}",
-                retry_after=self.settings.retry_delay,
-            )
-            self.stats.given_back += 1
+            self._give_back(claimed_at, crash_id, f"PostgreSQL: {error}")
         self.stats.delivery_failures += sum(len(e) for e in outcome.delivery_errors.values())
 
 

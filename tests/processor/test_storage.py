@@ -202,3 +202,30 @@ def test_no_optional_store_nothing_to_retry(processor_settings) -> None:
     done = crashstats("processor", "--retry-failed", env=cli_env(processor_settings))
     assert done.returncode == 0
     assert done.stdout.startswith("no optional crash stores configured")
+
+
+def test_a_crash_postgresql_refuses_does_not_stop_its_batch(
+    db: psycopg.Connection, rng, dump_root: Path
+) -> None:
+    from pyapp.processor import queue
+    from pyapp.processor.algorithm import MozillaProcessorAlgorithm2015
+    from pyapp.processor.rules import Services
+    from pyapp.processor.signature import SignatureMaker
+    from pyapp.processor.storage import PostgreSQLCrashStorage
+    from pyapp.processor.worker import DbLookups
+
+    ids = {one_crash(db, rng)[0] for _ in range(3)}
+    claimed_at, items = queue.claim(db, "w", limit=3, lease=dt.timedelta(minutes=5))
+    services = Services(DbLookups(db), SignatureMaker(), dumps=FSDumpStore(dump_root))
+    processed = [MozillaProcessorAlgorithm2015("p").process(item, services) for item in items]
+    bad = processed[1]
+    bad.processed["install_age"] = "not a number"
+    outcome = PostgreSQLCrashStorage().save_batch(
+        db, processed, worker="w", claimed_at=claimed_at, deliveries=[]
+    )
+    assert {c.crash_id for c in outcome.stored} == ids - {bad.crash_id}
+    assert list(outcome.failed) == [bad.crash_id]
+    assert "invalid input syntax for type integer" in outcome.failed[bad.crash_id]
+    stored = {r["uuid"] for r in db.execute("SELECT uuid FROM reports")}
+    assert stored == ids - {bad.crash_id}
+    assert [str(r["crash_id"]) for r in db.execute("SELECT crash_id FROM processing_queue")] == [bad.crash_id]
