@@ -41,6 +41,7 @@ lint: $(VENV)/.installed-dev
 
 test: $(VENV)/.installed-dev system-deps
 	$(BIN)/ruff check .
+	mkdir -p var  # pytest creates its --basetemp, not the folder above it
 	$(BIN)/pytest --basetemp=var/pytest $(PYTEST_ARGS)
 
 clean:

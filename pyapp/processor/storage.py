@@ -218,6 +218,13 @@ class SaveOutcome:
     #: optional store -> {crash id: error}
     delivery_errors: dict[str, dict[str, str]] = field(default_factory=dict)
 
+    def add(self, crash: Any, saved: bool) -> None:
+        """save_processed_crash's answer for one crash: stored, or its claim was lost."""
+        if saved:
+            self.stored.append(crash)
+        else:
+            self.lost_claims.append(crash.crash_id)
+
 
 class PostgreSQLCrashStorage:
     """save_processed_crash() for each crash of a batch, in one transaction with the batch's
@@ -282,10 +289,7 @@ class PostgreSQLCrashStorage:
             log.warning("batch of %d crashes failed (%s); storing them one by one", len(crashes), exc)
             return self._save_one_by_one(conn, crashes, worker, claimed_at, deliveries)
         for crash, ok in zip(crashes, saved, strict=True):
-            if ok:
-                outcome.stored.append(crash)
-            else:
-                outcome.lost_claims.append(crash.crash_id)
+            outcome.add(crash, ok)
         return outcome
 
     def _save_one_by_one(
@@ -311,10 +315,7 @@ class PostgreSQLCrashStorage:
                 log.error("crash %s: PostgreSQL refused it: %s", crash.crash_id, exc)
                 outcome.failed[crash.crash_id] = str(exc)
                 continue
-            if row["saved"]:
-                outcome.stored.append(crash)
-            else:
-                outcome.lost_claims.append(crash.crash_id)
+            outcome.add(crash, bool(row["saved"]))
         return outcome
 
     @staticmethod
