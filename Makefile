@@ -1,5 +1,6 @@
 # crashstats: the two commands of the README, plus a few for developers.
-#   make run   - create .venv, install, start the embedded PostgreSQL, build the schema, bring it up
+#   make run   - create .venv, install (with minidump-stackwalk, scripts/install-stackwalker), start the
+#                embedded PostgreSQL, build the schema, bring it up
 #   make test  - create .venv with the dev extras, install missing system packages (as root), run
 #                ruff and the whole test suite
 
@@ -13,12 +14,14 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+$(VENV)/.installed: pyproject.toml scripts/install-stackwalker | $(BIN)/python
 	$(BIN)/pip install -q -e .
+	scripts/install-stackwalker $(VENV)
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-dev: pyproject.toml scripts/install-stackwalker | $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
+	scripts/install-stackwalker $(VENV)
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
@@ -38,7 +41,7 @@ lint: $(VENV)/.installed-dev
 
 test: $(VENV)/.installed-dev system-deps
 	$(BIN)/ruff check .
-	mkdir -p var
+	mkdir -p var  # pytest creates its --basetemp, not the folder above it
 	$(BIN)/pytest --basetemp=var/pytest $(PYTEST_ARGS)
 
 clean:

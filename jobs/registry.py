@@ -50,6 +50,7 @@ jobs.matviews.GCCrashes|1d|07:30
 jobs.matviews.ExplosivenessCronApp|1d|07:30
 jobs.signature_alerts.SignatureAlertsCronApp|1d|07:30
 jobs.server_status.ServerStatusCronApp|5m
+jobs.processor.ProcessorRetryFailedCronApp|10m
 jobs.elasticsearch_cleanup.ElasticsearchCleanupCronApp|7d
 jobs.drop_old_partitions.DropOldPartitionsCronApp|7d
 jobs.truncate_partitions.TruncatePartitionsCronApp|7d
@@ -65,6 +66,7 @@ JOB_MODULES = (
     "jobs.fetch_adi",
     "jobs.signature_alerts",
     "jobs.server_status",
+    "jobs.processor",
     "jobs.elasticsearch_cleanup",
     "jobs.drop_old_partitions",
     "jobs.truncate_partitions",

@@ -364,6 +364,73 @@ SETTINGS: tuple[Setting, ...] = (
         "indices elasticsearch-cleanup may delete",
     ),
     Setting("CRASHSTATS_ES_RETENTION_WEEKS", "int", 26, "elasticsearch-cleanup: weeks of indices kept"),
+    # --- processor (issue 5) ------------------------------------------------------------
+    Setting(
+        "CRASHSTATS_PROCESSOR_WORKERS", "int", 1, "crashstats processor: worker processes (--workers wins)"
+    ),
+    Setting("CRASHSTATS_PROCESSOR_BATCH", "int", 8, "crashes a worker claims and stores per transaction"),
+    Setting(
+        "CRASHSTATS_PROCESSOR_POLL",
+        "float",
+        5.0,
+        "seconds an idle worker waits for a queue NOTIFY before looking at the queue anyway",
+    ),
+    Setting(
+        "CRASHSTATS_PROCESSOR_LEASE",
+        "int",
+        300,
+        "seconds a claim lasts unless renewed; a worker that dies loses its crashes to others after it",
+    ),
+    Setting(
+        "CRASHSTATS_PROCESSOR_RETRY_DELAY",
+        "int",
+        60,
+        "seconds before a crash given back after a dump store or database failure is tried again",
+    ),
+    Setting(
+        "CRASHSTATS_PROCESSOR_MAX_ATTEMPTS",
+        "int",
+        3,
+        "claims of one crash after which the stackwalker is no longer run on it (workers died on it)",
+    ),
+    Setting(
+        "CRASHSTATS_PROCESSOR_DELIVERY_DELAY",
+        "int",
+        600,
+        "seconds after which a delivery to an optional crash store that its worker did not confirm "
+        "is due for the retry job (the worker died in between)",
+    ),
+    Setting(
+        "CRASHSTATS_STACKWALKER", "str", None, "minidump-stackwalk program (default: the venv's, or PATH)"
+    ),
+    Setting(
+        "CRASHSTATS_STACKWALKER_TIMEOUT", "float", 120.0, "seconds before the stackwalker is killed (SIGKILL)"
+    ),
+    Setting(
+        "CRASHSTATS_STACKWALKER_MEMORY",
+        "size",
+        2 * 1024**3,
+        "address-space limit of the stackwalker (0: none)",
+    ),
+    Setting(
+        "CRASHSTATS_SYMBOLS_PATH",
+        "list",
+        [],
+        "local symbol stores, <debug_file>/<debug_id>/<file>.sym below each (comma-separated)",
+        aliases=("SYMBOLS_PATH",),
+    ),
+    Setting(
+        "CRASHSTATS_SYMBOLS_URLS",
+        "list",
+        [],
+        "symbol servers (Tecken protocol: <url>/<debug_file>/<debug_id>/<file>.sym), comma-separated",
+    ),
+    Setting(
+        "CRASHSTATS_SYMBOLS_CACHE",
+        "str",
+        None,
+        "directory where downloaded symbols are kept (default <CRASHSTATS_VAR_DIR>/symbols-cache)",
+    ),
     # --- Socorro middleware keys from the seed: crashstats has no separate middleware --
     Setting("implementations__implementation_list", "str", None, "Socorro middleware setting", ignored=True),
     Setting("implementations__service_overrides", "str", None, "Socorro middleware setting", ignored=True),

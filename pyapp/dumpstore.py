@@ -28,7 +28,7 @@ import re
 import tempfile
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any, BinaryIO
@@ -127,6 +127,17 @@ class DumpStore(ABC):
     @abstractmethod
     def delete_dumps(self, crash_id: str, names: Iterable[str] | None = None) -> None:
         """Remove the named dumps (default: all) of a crash; missing ones are no error."""
+
+    @contextlib.contextmanager
+    def local_path(self, crash_id: str, name: str = MAIN_DUMP) -> Iterator[Path]:
+        """A file holding the dump while the block runs (for programs that read files, such as
+        the stackwalker): a temporary copy here, the stored file itself in the filesystem store.
+        Raises DumpNotFound."""
+        data = self.get_dump(crash_id, name)
+        with tempfile.NamedTemporaryFile(prefix="dump-", suffix=".dmp") as copy:
+            copy.write(data)
+            copy.flush()
+            yield Path(copy.name)
 
     @abstractmethod
     def check(self) -> None:
@@ -311,6 +322,13 @@ class FSDumpStore(DumpStore):
                 os.unlink(tmp)
             raise
         return out
+
+    @contextlib.contextmanager
+    def local_path(self, crash_id: str, name: str = MAIN_DUMP) -> Iterator[Path]:
+        path = self.path(crash_id, name)
+        if not path.is_file():
+            raise DumpNotFound(f"no dump {name} for crash {strip_prefix(crash_id)}")
+        yield path
 
     def get_dump(self, crash_id: str, name: str = MAIN_DUMP) -> bytes:
         try:

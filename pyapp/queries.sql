@@ -66,3 +66,19 @@ FROM STDIN;
 -- name: product_names
 -- The products already defined (the demo generator adds only the missing ones).
 SELECT product_name::text AS product_name FROM products ORDER BY product_name;
+
+-- name: processor_product_rewrites
+-- ProductID -> product name for the processor's ProductRewrite rule (rewrite = true rows).
+SELECT productid, product_name::text AS product_name FROM product_productid_map WHERE rewrite;
+
+-- name: protected_annotation_names
+-- The annotations that are personal data (the processor's Elasticsearch documents leave them out).
+SELECT annotation::text AS annotation FROM protected_annotations ORDER BY annotation;
+
+-- name: processed_crash_summaries
+-- crashstats processor --crash-id: the stored signature of each crash asked for.
+SELECT uuid, signature, success, completed_datetime FROM reports WHERE uuid = ANY(%(ids)s::text[]);
+
+-- name: queued_crash_ids
+-- crashstats processor --crash-id: which of the crashes asked for are still queued.
+SELECT crash_id FROM processing_queue WHERE crash_id = ANY(%(ids)s::uuid[]);

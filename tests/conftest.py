@@ -30,7 +30,12 @@ from pytest_postgresql.janitor import DatabaseJanitor
 from pyapp import migrate
 from pyapp.embedded import EmbeddedCluster, free_port
 
-pytest_plugins = ["tests.s3_fixtures"]
+pytest_plugins = [
+    "tests.s3_fixtures",
+    "tests.http_fixtures",
+    "tests.collector_fixtures",
+    "tests.crashpad_fixtures",
+]
 
 _counter = itertools.count(1)
 

@@ -57,6 +57,7 @@ def setup_logging(level: str) -> None:
     # alembic logs every revision it runs at INFO; keep that, drop SQLAlchemy chatter
     logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
     logging.getLogger("psycopg.pool").setLevel(logging.WARNING)
+    logging.getLogger("elastic_transport").setLevel(logging.WARNING)  # a line per request at INFO
     logging.getLogger("alembic").setLevel(logging.WARNING)
     migration_log = logging.getLogger("alembic.runtime.migration")
     migration_log.setLevel(logging.getLevelName(level))

@@ -24,7 +24,7 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
-def _timestamp(text: str) -> dt.datetime:
+def timestamp_arg(text: str) -> dt.datetime:
     """A date or an ISO timestamp; without a zone it is UTC (partition weeks are UTC)."""
     try:
         value = dt.datetime.fromisoformat(text)
@@ -73,7 +73,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--weeks", type=non_negative_int, help="weeks ahead (default CRASHSTATS_PARTITION_WEEKS_AHEAD)"
     )
-    p.add_argument("--date", type=_timestamp, help="the week to start from (default now)")
+    p.add_argument("--date", type=timestamp_arg, help="the week to start from (default now)")
     p.add_argument("--from", dest="start", type=_date, help="backfill from the week of this date")
     p.add_argument("--to", dest="end", type=_date, help="backfill through the week of this date")
     p.add_argument("--table", help="backfill only this table (with --from/--to)")

@@ -2,7 +2,8 @@
 --                p_queue boolean DEFAULT true, p_priority smallint DEFAULT 2) -> boolean
 -- Stores one raw crash: upserts its raw_crashes row (date_processed = p_submitted, the
 -- submission time, which picks the weekly partition) and, when p_queue, queues it in
--- processing_queue (an already queued crash keeps its row and takes the higher priority),
+-- processing_queue (queue_crash_processing: an already queued crash keeps its row and takes
+-- the higher priority; one being processed right now is kept for another round),
 -- all in the caller's transaction, so a raw crash is never queued half-saved. A week without
 -- a raw_crashes partition is created on the spot (weekly_report_partitions(0, p_submitted))
 -- and the insert retried once. Concurrent saves of one crash ID are serialised by an
@@ -61,10 +62,7 @@ BEGIN
     END;
 
     IF p_queue THEN
-        INSERT INTO processing_queue (crash_id, priority, queued_at)
-        VALUES (p_crash_id, p_priority, now())
-        ON CONFLICT (crash_id) DO UPDATE
-           SET priority = least(processing_queue.priority, EXCLUDED.priority);
+        PERFORM queue_crash_processing(ARRAY[p_crash_id], p_priority);
     END IF;
     RETURN v_new;
 END;

@@ -1,7 +1,7 @@
 """elasticsearch-cleanup: old weekly crash indices deleted, recent and foreign ones kept.
 
 No Elasticsearch can run here, so the test runs against a local HTTP server answering the
-endpoints the job uses (tests/jobs/fake_elasticsearch.py) through the official client; when
+endpoints the job uses (tests/fake_elasticsearch.py) through the official client; when
 ELASTICSEARCH_URL is set, the same test also runs against that real server (with index names
 of its own, crashstatstest<YYYYWW>, so nothing else there is touched).
 """
@@ -16,8 +16,8 @@ import pytest
 from elasticsearch import Elasticsearch
 
 from jobs.elasticsearch_cleanup import ElasticsearchCleanupCronApp, index_monday
+from tests.fake_elasticsearch import FakeElasticsearch
 from tests.jobs.conftest import utc
-from tests.jobs.fake_elasticsearch import FakeElasticsearch
 
 TARGETS = ["fake"] + (["real"] if os.environ.get("ELASTICSEARCH_URL") else [])
 NOW = utc(2026, 3, 2, 6, 0)  # 26 weeks back: 2025-08-31

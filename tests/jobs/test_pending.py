@@ -1,8 +1,7 @@
-"""Which SQL the jobs call that is not on this branch yet.
+"""Every SQL procedure a job calls exists in the schema.
 
-The server status snapshot over processing_queue (update_server_status) comes with the
-processor (issue 5), on another branch. The jobs calling
-them are declared already; this test fails as soon as the list is wrong in either direction:
+When a job is declared before the procedure it calls (work on another branch), list the
+procedure in PENDING_PROCEDURES; this test fails as soon as the list is wrong in either direction:
 a procedure a job calls that is neither in the schema nor listed here, or a listed one that now
 exists (prune it when merging, so the list cannot rot).
 """
@@ -14,10 +13,7 @@ import psycopg
 from jobs import registry
 from jobs.spec import split_items
 
-PENDING_PROCEDURES = {
-    # needs the processors (issue 5): reads queue depth, processors seen, processing times
-    "update_server_status",
-}
+PENDING_PROCEDURES: set[str] = set()
 
 
 def _existing_functions(sql: psycopg.Connection, names: set[str]) -> set[str]:

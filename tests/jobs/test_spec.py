@@ -200,6 +200,7 @@ def test_default_jobs(make_config) -> None:
         "bugzilla-associations": ["CRASHSTATS_BUGZILLA_URL"],
         "signature-alerts": ["CRASHSTATS_ALERT_WEBHOOKS"],
         "elasticsearch-cleanup": ["resource__elasticsearch__elasticsearch_urls"],
+        "processor-retry-failed": ["destination__storage_classes"],
     }
     configured = load_job_list(
         make_config(
@@ -208,6 +209,7 @@ def test_default_jobs(make_config) -> None:
             CRASHSTATS_BUGZILLA_URL="https://bugzilla.example.com",
             CRASHSTATS_ALERT_WEBHOOKS="slack:https://hooks.example.com/x",
             ELASTICSEARCH_URL="http://127.0.0.1:9200",
+            destination__storage_classes="socorro.external.es.crashstorage.ESCrashStorage",
         )
     )
     assert configured.not_configured == []
@@ -217,6 +219,7 @@ def test_default_jobs(make_config) -> None:
         "bugzilla-associations",
         "signature-alerts",
         "elasticsearch-cleanup",
+        "processor-retry-failed",
     } <= set(configured.app_names)
     # the ADI jobs wait for fetch-adi, the alerts for the reports
     order = configured.app_names

