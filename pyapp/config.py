@@ -364,6 +364,20 @@ SETTINGS: tuple[Setting, ...] = (
         "indices elasticsearch-cleanup may delete",
     ),
     Setting("CRASHSTATS_ES_RETENTION_WEEKS", "int", 26, "elasticsearch-cleanup: weeks of indices kept"),
+    # --- web pages and API (issue 8) ---------------------------------------------------
+    Setting(
+        "CRASHSTATS_WEB_STATEMENT_TIMEOUT",
+        "int",
+        5000,
+        "milliseconds a web page's query may run before the page says to narrow the filters",
+    ),
+    Setting("CRASHSTATS_CACHE_TTL", "int", 86400, "seconds a cached report page or JSON answer is kept"),
+    Setting(
+        "CRASHSTATS_CACHE_LIVE_TTL",
+        "int",
+        60,
+        "seconds a cached live page (search, crash, crontabber state, server status) is kept",
+    ),
     # --- Socorro middleware keys from the seed: crashstats has no separate middleware --
     Setting("implementations__implementation_list", "str", None, "Socorro middleware setting", ignored=True),
     Setting("implementations__service_overrides", "str", None, "Socorro middleware setting", ignored=True),
