@@ -395,7 +395,7 @@ def page_urls(data: SiteData) -> dict[str, str]:
         "daily": f"/daily?p={p}&v={v}",
         "daily_os": f"/daily?p={p}&v={v}&os=Windows&os=Linux",
         "daily_type": f"/daily?p={p}&v={v}&report_type=crash&report_type=content",
-        "daily_build": f"/daily?p={p}&v={v}&date_range_type=build",
+        "daily_build": "/daily?p=KillerApp&v=43.0a1&date_range_type=build",
         "signature": f"/report/list?signature={sig}&product={p}&version={v}",
         "signature_graph": f"/report/list?signature={sig}&product={p}&version={v}&tab=graph",
         "signature_reports": f"/report/list?signature={sig}&tab=reports",
