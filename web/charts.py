@@ -12,11 +12,11 @@ import decimal
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import pygal
 from markupsafe import Markup
-from pygal.style import Style
 
-STYLE = Style(
+# pygal is imported when the first graph is drawn: importing it installs an import hook (for its
+# optional maps plugin), which processes that never draw a graph are better without.
+STYLE_OPTIONS = dict(
     background="white",
     plot_background="white",
     foreground="#333",
@@ -36,9 +36,11 @@ def _no_script(root: Any) -> Any:
 
 
 def _config(title: str, **extra: Any) -> dict[str, Any]:
+    from pygal.style import Style
+
     return dict(
         title=title,
-        style=STYLE,
+        style=Style(**STYLE_OPTIONS),
         js=[],
         disable_xml_declaration=True,
         width=900,
@@ -74,6 +76,8 @@ def line_chart(
     rows: Iterable[Mapping[str, Any]], *, x: str, y: str, series: str | None = None, title: str = ""
 ) -> Markup:
     """One line per value of ``series`` (or one line), ``y`` against ``x``, x sorted."""
+    import pygal
+
     rows = list(rows)
     xs = sorted({row[x] for row in rows if row.get(x) is not None})
     chart = pygal.Line(**_config(title))
@@ -90,6 +94,8 @@ def line_chart(
 
 def bar_chart(rows: Iterable[Mapping[str, Any]], *, x: str, y: str, title: str = "") -> Markup:
     """One bar per row, ``y`` against ``x`` (in the rows' order)."""
+    import pygal
+
     rows = list(rows)
     chart = pygal.Bar(**_config(title))
     chart.add_xml_filter(_no_script)
