@@ -161,7 +161,7 @@ def form_redirect(ctx: Ctx) -> None:
         pairs.append((key, value))
     for n in range(FORM_ROWS):
         field, operator, value = (ctx.arg(f"field{n}"), ctx.arg(f"operator{n}", "="), ctx.arg(f"value{n}"))
-        if field and (value or operator == "__null__"):
+        if field and (value or operator in ("__null__", "!__null__")):
             if operator == "__null__":
                 pairs.append((field, "__null__"))
             elif operator == "!__null__":
@@ -207,6 +207,7 @@ def page(ctx: Ctx) -> Page:
             "searched": searched,
             "query": query,
             "criteria": [(k, v) for k, v in items if not k.startswith("_")],
+            "form_criteria": [form_row(k, v) for k, v in items if not k.startswith("_")],
             "result": result,
             "pages": pages,
             "fields": [
@@ -224,11 +225,23 @@ def page(ctx: Ctx) -> Page:
                 if f["is_returned"] and all(ctx.viewer.has_perm(p) for p in f["permissions_needed"])
             ],
             "form_rows": FORM_ROWS,
-            "operators": ["=", "~", "^", "$", ">", ">=", "<", "<=", "__null__", "!__null__", "!=", "!~"],
+            "operators": FORM_OPERATORS,
             "api_link": links.url("/api/SuperSearch/", items),
         },
         kind="live",
     )
+
+
+FORM_OPERATORS = ["=", "~", "^", "$", ">", ">=", "<", "<=", "__null__", "!__null__", "!=", "!~", "!^", "!$"]
+
+
+def form_row(field: str, raw: str) -> tuple[str, str, str]:
+    """A criterion as the form shows it: (field, operator, value)."""
+    operator, negated, value = parse_value(raw)
+    shown = ("!" if negated else "") + operator
+    if shown not in FORM_OPERATORS:  # e.g. a negated comparison: keep it whole in the value box
+        return field, "=", raw
+    return field, shown, value or ""
 
 
 def _day_ago() -> str:

@@ -14,17 +14,14 @@ from tests.site.conftest import ARTIFACTS, GRAPH_PAGES, SiteServer, page_urls
 
 PAGES = [
     "home",
-    "home_build",
     "home_no_adi",
     "topcrasher",
     "daily",
     "daily_os",
-    "daily_type",
     "daily_build",
     "signature",
     "signature_graph",
     "signature_reports",
-    "signature_comments",
     "crash",
     "gccrashes",
     "explosive",

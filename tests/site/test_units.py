@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import socket
+import urllib.parse
 
 import psycopg
 import pytest
@@ -158,3 +159,35 @@ def test_bump_cache_generation(sql: psycopg.Connection) -> None:
     assert scalar(sql, "SELECT bump_cache_generation('test')") == before + 1
     assert scalar(sql, "SELECT current_cache_generation()") == before + 1
     assert scalar(sql, "SELECT reason FROM cache_generation") == "test"
+
+
+def test_permitted_viewers_get_the_restricted_pages(site_data) -> None:
+    """The exploitability page and tab, the dump links and the private fields for a viewer holding
+    the permissions (accounts come with the next issue: the handlers are called directly)."""
+    import bottle
+
+    from web import crash, pages, signature
+    from web.framework import Ctx
+
+    config = load_config(environ={"DATABASE_URL": site_data.url, "CRASHSTATS_VAR_DIR": "/nonexistent"})
+    site = Site(config)
+    viewer = Viewer("analyst", frozenset({"view_exploitability", "view_pii", "view_rawdump"}))
+    try:
+
+        def ctx(query: str) -> Ctx:
+            return Ctx(site, viewer, "json", "/", bottle.FormsDict(urllib.parse.parse_qsl(query)))
+
+        report = pages.exploitability(ctx(f"product=KillerApp&end_date={site_data.days[-1]}&days=3"))
+        assert report.data["rows"] and report.data["rows"][0]["high_medium_count"] > 4
+        tab = signature.report(
+            ctx(urllib.parse.urlencode({"signature": site_data.top_signature, "tab": "exploitability"}))
+        )
+        assert {row["report_type"] for row in tab.data["rows"]} == {"exploitability"}
+        page = crash.crash(ctx(""), site_data.nasty_id)
+        assert page.data["can_see_dumps"]
+        rules = site.redaction_rules(site.generation())
+        shown = redact(page.data, viewer, rules)
+        assert shown["processed_crash"]["email"].startswith("piimarker") and shown["raw_crash"]["Email"]
+        assert redact(page.data, ANONYMOUS, rules)["processed_crash"].get("email") is None
+    finally:
+        site.close()
