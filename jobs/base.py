@@ -117,6 +117,9 @@ class CronApp:
     #: settings that must be set for the job to do anything (it is left out of the default
     #: list while they are not, and refused in an explicit crontabber__jobs)
     required_settings: ClassVar[tuple[str, ...]] = ()
+    #: a successful run changes what the web pages show: the runner bumps the web cache
+    #: generation (bump_cache_generation) in the run's transaction
+    refreshes_web_cache: ClassVar[bool] = False
 
     def __init__(self, config: Config) -> None:
         self.config = config
@@ -171,6 +174,7 @@ class MatviewCronApp(ProcedureCronApp):
     """A daily backfill job calling ``procedure(yesterday)`` (Socorro's _MatViewBackfillBase)."""
 
     backfill = True
+    refreshes_web_cache = True
 
     def arguments(self, when: dt.datetime) -> tuple[Any, ...]:
         return (yesterday(when),)

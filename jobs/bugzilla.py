@@ -33,6 +33,7 @@ class BugzillaCronApp(CronApp):
     procedures = ("update_bug_associations",)
     required_settings = ("CRASHSTATS_BUGZILLA_URL",)
     socorro_class = "socorro.cron.jobs.bugzilla.BugzillaCronApp"
+    refreshes_web_cache = True
 
     page_size = 500
     overlap = dt.timedelta(hours=1)

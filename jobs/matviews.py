@@ -51,6 +51,7 @@ class ProductVersionsCronApp(ProcedureCronApp):
     procedure = "update_product_versions"
     depends_on = ("reports-clean",)
     socorro_class = SOCORRO + "ProductVersionsCronApp"
+    refreshes_web_cache = True
 
 
 class SignaturesCronApp(MatviewCronApp):

@@ -35,6 +35,7 @@ class ReleaseMetadataCronApp(CronApp):
     procedures = ("release_metadata_parse", "add_new_release", "update_product_versions")
     required_settings = ("CRASHSTATS_RELEASE_METADATA_SOURCE",)
     socorro_class = "socorro.cron.jobs.ftpscraper.FTPScraperCronApp"
+    refreshes_web_cache = True
 
     def documents(self, problems: list[str]) -> Iterator[tuple[str, Any]]:
         """(origin, parsed JSON) per file or URL; unreadable files go to ``problems``."""

@@ -237,6 +237,8 @@ class Crontabber:
                     notices=notices,
                 )
                 job.run(run)
+                if job.refreshes_web_cache:
+                    conn.execute("SELECT bump_cache_generation(%(reason)s)", {"reason": spec.app_name})
                 duration = time.monotonic() - started
                 conn.execute(
                     "SELECT crontabber_log_run(%(app)s, %(log_time)s, %(success)s, %(duration)s,"

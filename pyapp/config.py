@@ -431,6 +431,20 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "directory where downloaded symbols are kept (default <CRASHSTATS_VAR_DIR>/symbols-cache)",
     ),
+    # --- web pages and API (issue 8) ---------------------------------------------------
+    Setting(
+        "CRASHSTATS_WEB_STATEMENT_TIMEOUT",
+        "int",
+        5000,
+        "milliseconds a web page's query may run before the page says to narrow the filters",
+    ),
+    Setting("CRASHSTATS_CACHE_TTL", "int", 86400, "seconds a cached report page or JSON answer is kept"),
+    Setting(
+        "CRASHSTATS_CACHE_LIVE_TTL",
+        "int",
+        60,
+        "seconds a cached live page (search, crash, crontabber state, server status) is kept",
+    ),
     # --- Socorro middleware keys from the seed: crashstats has no separate middleware --
     Setting("implementations__implementation_list", "str", None, "Socorro middleware setting", ignored=True),
     Setting("implementations__service_overrides", "str", None, "Socorro middleware setting", ignored=True),

@@ -82,3 +82,30 @@ SELECT uuid, signature, success, completed_datetime FROM reports WHERE uuid = AN
 -- name: queued_crash_ids
 -- crashstats processor --crash-id: which of the crashes asked for are still queued.
 SELECT crash_id FROM processing_queue WHERE crash_id = ANY(%(ids)s::uuid[]);
+
+-- name: web_products
+-- Every product with its menu order (the web's product switcher; products without releases too).
+SELECT product_name::text AS product_name, sort FROM products ORDER BY sort, product_name;
+
+-- name: web_signature_bugs
+-- The bugs associated with a signature (the signature report's bugs tab, the crash page).
+SELECT bug_id FROM bug_associations WHERE signature = %(signature)s ORDER BY bug_id DESC;
+
+-- name: web_server_status
+-- The latest processing pipeline snapshots (the web's server status page), newest first.
+SELECT id, date_created, date_recently_completed, date_oldest_job_queued, avg_process_sec, avg_wait_sec,
+       waiting_job_count, processors_count
+  FROM server_status
+ ORDER BY date_created DESC
+ LIMIT %(limit)s;
+
+-- name: web_supersearch_fields
+-- Super Search's field list (the search form, /api/SuperSearchFields/).
+SELECT name, namespace, in_database_name, reports_column, data_type, permissions_needed, is_exposed, is_returned,
+       description
+  FROM supersearch_fields
+ ORDER BY name;
+
+-- name: web_crash_types
+-- The report types of the crashes-per-ADI page (crash, oop, hang-p, hang-b, content).
+SELECT crash_type_short::text AS crash_type_short, crash_type::text AS crash_type FROM crash_types ORDER BY crash_type_id;

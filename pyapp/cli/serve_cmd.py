@@ -9,19 +9,19 @@ from typing import Any
 from pyapp.cli.base import Context, out
 from pyapp.errors import ConfigError, UsageError
 
-#: what `serve` runs: the collector alone, and everything this build serves (today the collector;
-#: the web pages join it when they exist)
+#: what `serve` runs: the collector alone, and the whole site (pages, API, the collector)
 COLLECTOR_APP = "web.wsgi:collector"
-FULL_APP = "web.wsgi:collector"
+FULL_APP = "web.wsgi:application"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "serve",
         help="run the WSGI application under gunicorn",
-        description="Run the WSGI application under gunicorn in the foreground: everything this "
-        "build serves (today the collector, POST /submit). --collector-only serves the collector "
-        "alone, for collector nodes; it is web.wsgi:collector for any gunicorn command line.",
+        description="Run the WSGI application under gunicorn in the foreground: the whole site "
+        "(web.wsgi:application: the Crash-Stats pages, their JSON/CSV twins, Super Search and its "
+        "API, and the collector's POST /submit). --collector-only serves the collector alone, for "
+        "collector nodes (web.wsgi:collector).",
     )
     parser.add_argument(
         "--collector-only",
@@ -52,7 +52,7 @@ def gunicorn_options(args: argparse.Namespace) -> dict[str, Any]:
         "graceful_timeout": 30,
         # Breakpad/Crashpad clients send one crash per connection
         "keepalive": 2,
-        "proc_name": "crashstats-collector",
+        "proc_name": "crashstats-collector" if args.collector_only else "crashstats-web",
         "errorlog": "-",
         # no runtime control socket: several instances may run on one machine
         "control_socket_disable": True,

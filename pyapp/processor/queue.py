@@ -107,7 +107,8 @@ def release(
 
 
 def request_priority(db: Database, crash_id: str) -> str:
-    """For the crash page: 'processed', 'queued' (now at priority 0) or 'unknown'."""
+    """Put a crash first in line: 'already', 'raised' or 'queued' (it now has priority 0),
+    'processed' (nothing to do) or 'unknown' (no raw crash); see request_priority_processing."""
     (bare,) = crash_ids([crash_id])
     return str(db.fetch_value(PRIORITY, crash_id=bare))
 

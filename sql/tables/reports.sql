@@ -43,3 +43,6 @@ CREATE TABLE reports (
     update_channel text
 ) PARTITION BY RANGE (date_processed);
 COMMENT ON TABLE reports IS 'One row per processed crash (written by the processor), partitioned by week of date_processed. email, url, user_id and user_comments are private data.';
+-- Super Search's "contains" (~) on signatures: a trigram index, declared on the parent so every
+-- weekly partition has it (issue 8).
+CREATE INDEX reports_signature_trgm ON reports USING gin (signature gin_trgm_ops);

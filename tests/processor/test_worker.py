@@ -199,7 +199,8 @@ def test_several_workers_share_the_queue(db: psycopg.Connection, env, rng: rando
 def test_priority_requests_from_python(fresh_db: str, db: psycopg.Connection, rng: random.Random) -> None:
     crash_id = save_raw(db, synthetic.raw_crash(rng, dt.datetime.now(UTC)))
     with Database(fresh_db) as pool:
-        assert queue.request_priority(pool, f"bp-{crash_id}") == "queued"
+        assert queue.request_priority(pool, f"bp-{crash_id}") == "raised"  # the collector queued it
+        assert queue.request_priority(pool, crash_id) == "already"
         assert queue.request_priority(pool, create_crash_id()) == "unknown"
     assert scalar(db, "SELECT priority FROM processing_queue WHERE crash_id = %s", (crash_id,)) == 0
 

@@ -402,7 +402,11 @@ def test_priority_requests(sql: psycopg.Connection) -> None:
     save_processed(sql, done, processed(done))
     sql.execute("DELETE FROM processing_queue WHERE crash_id = %s", (done,))
     request = "SELECT request_priority_processing(%s)"
-    assert scalar(sql, request, (waiting,)) == "queued"
+    assert scalar(sql, request, (waiting,)) == "raised"  # save_raw queued it at priority 2
+    assert queue_row(sql, waiting)["priority"] == 0
+    assert scalar(sql, request, (waiting,)) == "already"
+    sql.execute("DELETE FROM processing_queue WHERE crash_id = %s", (waiting,))
+    assert scalar(sql, request, (waiting,)) == "queued"  # stored, not queued (throttler deferred it)
     assert queue_row(sql, waiting)["priority"] == 0
     assert scalar(sql, request, (done,)) == "processed"
     assert queue_row(sql, done) is None

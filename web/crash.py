@@ -1,0 +1,111 @@
+"""The crash page ``/report/index/<crash id>`` (``bp-`` prefix accepted): everything about one
+crash from crash_report(), redacted for the viewer by the framework. A crash not processed yet
+gets the "pending" page, which asks for priority processing (request_priority_processing) and
+reloads itself; an unknown crash 404, an expired one 410. Raw dumps: /rawdumps/<id>.dmp
+(view_rawdump)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import bottle
+
+from pyapp import crashid
+from pyapp.queries import QUERIES
+from web.framework import BadRequest, Ctx, Forbidden, GonePage, NotFoundPage, Page
+
+PENDING_REFRESH_SECONDS = 30
+
+
+def parse_crash_id(raw: str) -> str:
+    crash_id = crashid.strip_prefix(raw.strip())
+    if not crashid.is_crash_id(crash_id):
+        raise BadRequest(f"not a crash ID: {raw}")
+    return crash_id.lower()
+
+
+def crash(ctx: Ctx, crash_id: str) -> Page:
+    if crash_id.lower().startswith("bp-"):
+        suffix = {"json": ".json", "csv": ".csv"}.get(ctx.fmt, "")
+        raise bottle.HTTPResponse(
+            status=301, headers={"Location": f"/report/index/{parse_crash_id(crash_id)}{suffix}"}
+        )
+    crash_id = parse_crash_id(crash_id)
+    ctx.filters["crash_id"] = crash_id
+    row = ctx.one(
+        "SELECT state, crash_date, report, processed_crash, raw_crash, queued_at, queue_priority"
+        " FROM crash_report(%(id)s::uuid, %(weeks)s)",
+        id=crash_id,
+        weeks=ctx.site.config["CRASHSTATS_PARTITION_TRUNCATE_WEEKS"],
+    )
+    assert row is not None
+    if row["state"] == "unknown":
+        raise NotFoundPage(f"no crash {crash_id} here")
+    if row["state"] == "expired":
+        raise GonePage(f"crash {crash_id} ({row['crash_date']}) is older than the data kept here")
+    if row["state"] == "pending":
+        request = ctx.value("SELECT request_priority_processing(%(id)s::uuid)", id=crash_id)
+        return Page(
+            "pending.html",
+            f"Crash {crash_id} is waiting to be processed",
+            {
+                "crash_id": crash_id,
+                "state": "pending",
+                "priority_request": request,
+                "queued_at": row["queued_at"],
+                "refresh_seconds": PENDING_REFRESH_SECONDS,
+            },
+            status=202,
+            cache=False,
+            headers={"Refresh": str(PENDING_REFRESH_SECONDS)},
+        )
+    report: dict[str, Any] = row["report"] or {}
+    processed: dict[str, Any] = row["processed_crash"] or {}
+    signature = processed.get("signature") or report.get("signature")
+    bugs = ctx.rows(QUERIES["web_signature_bugs"], signature=signature) if signature else []
+    dump = processed.get("json_dump") if isinstance(processed.get("json_dump"), dict) else {}
+    threads = dump.get("threads") if isinstance(dump.get("threads"), list) else []
+    crashing = processed.get("crashedThread")
+    if crashing is None and isinstance(dump.get("crash_info"), dict):
+        crashing = dump["crash_info"].get("crashing_thread")
+    return Page(
+        "crash.html",
+        f"Crash {crash_id}",
+        {
+            "crash_id": crash_id,
+            "state": "processed",
+            "signature": signature,
+            "report": report,
+            "processed_crash": processed,
+            "raw_crash": row["raw_crash"] or {},
+            "bug_ids": [b["bug_id"] for b in bugs],
+            "crashing_thread": crashing if isinstance(crashing, int) else None,
+            "thread_count": len(threads),
+            "can_see_dumps": ctx.viewer.has_perm("view_rawdump"),
+        },
+        kind="live",
+    )
+
+
+def rawdump(ctx: Ctx, name: str) -> Any:
+    """``/rawdumps/<crash id>.dmp`` (the main dump) or ``<crash id>.<dump name>.dmp``."""
+    if not ctx.viewer.has_perm("view_rawdump"):
+        raise Forbidden("raw dumps need the view_rawdump permission")
+    stem = name.removesuffix(".dmp")
+    crash_id, _, dump_name = stem.partition(".")
+    crash_id = parse_crash_id(crash_id)
+    from pyapp.dumpstore import MAIN_DUMP, open_dump_store
+
+    store = open_dump_store(ctx.site.config)
+    try:
+        data = store.get_dump(crash_id, dump_name or MAIN_DUMP)
+    except Exception as exc:
+        raise NotFoundPage(f"no dump {dump_name or MAIN_DUMP} for {crash_id}") from exc
+    raise bottle.HTTPResponse(
+        body=data,
+        status=200,
+        headers={
+            "Content-Type": "application/octet-stream",
+            "Content-Disposition": f'attachment; filename="{crash_id}-{dump_name or MAIN_DUMP}.dmp"',
+        },
+    )

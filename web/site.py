@@ -1,0 +1,135 @@
+"""The web site's state in one process: configuration, the database pool (every connection
+with the statement timeout), memcached, the templates and the redaction rules.
+
+Everything is opened on first use, after gunicorn's fork, so no pool crosses a fork.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import Any, LiteralString
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+import jinja2
+
+from pyapp import errors
+from pyapp.config import Config
+from pyapp.db import Database
+from web import charts, links
+from web.cache import PageCache, parse_servers
+from web.redact import RedactionRules
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+
+
+def with_statement_timeout(url: str, milliseconds: int) -> str:
+    """``url`` whose connections run every statement under ``statement_timeout``."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "options"]
+    query.append(("options", f"-c statement_timeout={int(milliseconds)}"))
+    return urlunsplit(parts._replace(query=urlencode(query, quote_via=quote)))
+
+
+def make_templates() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(links.TEMPLATE_GLOBALS)
+    env.globals.update(charts.TEMPLATE_GLOBALS)
+    env.filters.update(links.TEMPLATE_FILTERS)
+    return env
+
+
+class Site:
+    """Configuration, database, cache and templates of the web app."""
+
+    def __init__(self, config: Config, *, db: Database | None = None) -> None:
+        self.config = config
+        servers = parse_servers(config["CACHE_LOCATION"]) if config["CACHE_MIDDLEWARE"] else []
+        self.cache = PageCache(servers, config["CACHE_KEY_PREFIX"])
+        self.templates = make_templates()
+        self.report_ttl = int(config["CRASHSTATS_CACHE_TTL"])
+        self.live_ttl = int(config["CRASHSTATS_CACHE_LIVE_TTL"])
+        self.default_product = str(config["DEFAULT_PRODUCT"])
+        self.allowed_hosts = [h.lower() for h in config["ALLOWED_HOSTS"]]
+        self._db = db
+        self._db_lock = threading.Lock()
+        self._rules: tuple[int, RedactionRules] | None = None
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            with self._db_lock:
+                if self._db is None:
+                    from pyapp.embedded import resolve_database_url
+
+                    url = resolve_database_url(self.config)
+                    if url is None:
+                        raise errors.ConfigError(
+                            "no database configured and the embedded PostgreSQL was never started",
+                            hint="set DATABASE_URL, or run `crashstats db start`",
+                        )
+                    self._db = Database(
+                        with_statement_timeout(url, self.config["CRASHSTATS_WEB_STATEMENT_TIMEOUT"]),
+                        component="web",
+                        min_size=self.config["CRASHSTATS_DB_POOL_MIN"],
+                        max_size=self.config["CRASHSTATS_DB_POOL_MAX"],
+                        connect_timeout=self.config["CRASHSTATS_DB_CONNECT_TIMEOUT"],
+                        autocommit=True,
+                    )
+        return self._db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+
+    # --- queries: each one statement naming a view or function (autocommit, timeout) ----
+
+    def rows(self, query: LiteralString, **params: Any) -> list[dict[str, Any]]:
+        with self.db.connection() as conn:
+            return conn.execute(query, params).fetchall()
+
+    def one(self, query: LiteralString, **params: Any) -> dict[str, Any] | None:
+        with self.db.connection() as conn:
+            return conn.execute(query, params).fetchone()
+
+    def value(self, query: LiteralString, **params: Any) -> Any:
+        row = self.one(query, **params)
+        return None if row is None else next(iter(row.values()))
+
+    def generation(self) -> int:
+        return int(self.value("SELECT current_cache_generation() AS generation"))
+
+    def redaction_rules(self, generation: int) -> RedactionRules:
+        """The rules of redaction_rules, read again when the generation changes (fail closed:
+        a page that cannot read them fails)."""
+        cached = self._rules
+        if cached is not None and cached[0] == generation:
+            return cached[1]
+        rules = RedactionRules.from_rows(
+            self.rows("SELECT scope, field, permission, treatment FROM redaction_rules")
+        )
+        self._rules = (generation, rules)
+        return rules
+
+    def host_allowed(self, host: str) -> bool:
+        """Django's ALLOWED_HOSTS rule: empty allows all, ``*`` all, ``.example.com`` a domain."""
+        if not self.allowed_hosts:
+            return True
+        name = host.rsplit(":", 1)[0].lower() if not host.endswith("]") else host.lower()
+        for allowed in self.allowed_hosts:
+            if allowed == "*" or allowed == name:
+                return True
+            if allowed.startswith(".") and (name == allowed[1:] or name.endswith(allowed)):
+                return True
+        return False
