@@ -1,9 +1,9 @@
 """release-metadata: reading build metadata (release_metadata_parse) and the job's flow.
 
-add_new_release and update_product_versions are pending (issue 6, see test_pending.py); the job
-test replaces them in its throwaway database by stubs that validate the product as Socorro's
-add_new_release does and insert into releases_raw, so the flow (new builds only, refusals kept
-apart, update_product_versions once) is checked now and keeps being checked after the merge.
+The flow test replaces add_new_release and update_product_versions in its throwaway database by
+stubs recording their arguments (new builds only, refusals kept apart, update_product_versions
+once); the last test runs the job against the real functions, so the call keeps matching
+add_new_release's signature and the builds become product versions.
 """
 
 from __future__ import annotations
@@ -292,3 +292,44 @@ def test_an_unreachable_source_fails_the_run(harness, tmp_path: Path) -> None:
     [outcome] = h.tick()
     assert outcome.status == "failed"
     assert outcome.message == f"jobs.http.FetchError: {tmp_path}/nowhere: no such file or directory"
+
+
+def test_the_job_against_the_real_release_functions(harness, tmp_path: Path) -> None:
+    """No stubs: the job's call matches add_new_release's signature, and the builds it adds
+    become product versions through the real update_product_versions."""
+    recent = dt.datetime.now(dt.UTC) - dt.timedelta(days=3)  # inside update_product_versions' window
+    build = recent.strftime("%Y%m%d%H%M%S")
+    folder = tmp_path / "releases"
+    folder.mkdir()
+    docs = [
+        {**FLAT, "build_id": build},  # KillerApp 58.0a1 nightly
+        {**FLAT, "version": "57.0b6", "channel": "beta", "build_id": build, "repository": "beta"},
+        {**FLAT, "version": "56.0.1", "channel": "release", "build_id": build, "repository": "release"},
+        {**FLAT, "version": "56.0", "channel": "weekly", "build_id": build},  # no such channel: refused
+        {**FLAT, "product": "OtherApp", "build_id": build},  # unknown product: refused
+    ]
+    (folder / "builds.json").write_text(json.dumps(docs))
+    h = harness(
+        "jobs.release_metadata.ReleaseMetadataCronApp|1h",
+        utc(2026, 3, 2, 10, 0),
+        CRASHSTATS_RELEASE_METADATA_SOURCE=str(folder),
+    )
+    h.sql("SELECT add_new_product('KillerApp', '50.0', '{killerapp@example.com}', 'killerapp')")
+    [outcome] = h.tick()
+    assert outcome.status == "ran", outcome.message
+    raw = h.sql("SELECT version::text AS version, build_type::text AS build_type FROM releases_raw ORDER BY 1")
+    assert raw == [
+        {"version": "56.0.1", "build_type": "release"},
+        {"version": "57.0", "build_type": "beta"},
+        {"version": "58.0a1", "build_type": "nightly"},
+    ]
+    versions = h.sql(
+        "SELECT version_string::text AS v, build_type::text AS t, beta_number FROM product_versions"
+        " WHERE product_name = 'KillerApp' ORDER BY version_sort"
+    )
+    assert {(r["v"], r["t"]) for r in versions} >= {("56.0.1", "release"), ("57.0b6", "beta"), ("58.0a1", "nightly")}
+    notices = h.log("release-metadata")[-1]["notices"]
+    assert notices[0] == "release metadata: 3 new builds, 0 already known, 2 rejected"
+    refused = [n for n in notices if "add_new_release refused it" in n]
+    assert len(refused) == 2 and any("OtherApp" in n for n in refused)
+    assert notices[-1] == "update_product_versions() -> true"
