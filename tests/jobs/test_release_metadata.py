@@ -317,7 +317,9 @@ def test_the_job_against_the_real_release_functions(harness, tmp_path: Path) -> 
     h.sql("SELECT add_new_product('KillerApp', '50.0', '{killerapp@example.com}', 'killerapp')")
     [outcome] = h.tick()
     assert outcome.status == "ran", outcome.message
-    raw = h.sql("SELECT version::text AS version, build_type::text AS build_type FROM releases_raw ORDER BY 1")
+    raw = h.sql(
+        "SELECT version::text AS version, build_type::text AS build_type FROM releases_raw ORDER BY 1"
+    )
     assert raw == [
         {"version": "56.0.1", "build_type": "release"},
         {"version": "57.0", "build_type": "beta"},
@@ -327,7 +329,11 @@ def test_the_job_against_the_real_release_functions(harness, tmp_path: Path) -> 
         "SELECT version_string::text AS v, build_type::text AS t, beta_number FROM product_versions"
         " WHERE product_name = 'KillerApp' ORDER BY version_sort"
     )
-    assert {(r["v"], r["t"]) for r in versions} >= {("56.0.1", "release"), ("57.0b6", "beta"), ("58.0a1", "nightly")}
+    assert {(r["v"], r["t"]) for r in versions} >= {
+        ("56.0.1", "release"),
+        ("57.0b6", "beta"),
+        ("58.0a1", "nightly"),
+    }
     notices = h.log("release-metadata")[-1]["notices"]
     assert notices[0] == "release metadata: 3 new builds, 0 already known, 2 rejected"
     refused = [n for n in notices if "add_new_release refused it" in n]
