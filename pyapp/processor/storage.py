@@ -269,20 +269,24 @@ class PostgreSQLCrashStorage:
         claimed_at: dt.datetime | None,
         deliveries: list[str],
     ) -> SaveOutcome:
-        """Store the batch (autocommit connection; one transaction, pipelined)."""
+        """Store the batch (autocommit connection; one transaction, the saves pipelined)."""
         outcome = SaveOutcome()
         if not crashes:
             return outcome
         self.ensure_partitions(conn, crashes)
         try:
-            with wrap_exceptions(), conn.pipeline(), conn.transaction():
-                cursors = [
-                    conn.execute(SAVE_PROCESSED_CRASH, self._params(c, worker, claimed_at, deliveries))
-                    for c in crashes
-                ]
-                if worker is not None:
-                    conn.execute(RECORD_BATCH, self._batch_counts(worker, crashes))
-            saved = [bool(cur.fetchone()["saved"]) for cur in cursors]
+            with wrap_exceptions(), conn.transaction():
+                with conn.pipeline():
+                    cursors = [
+                        conn.execute(SAVE_PROCESSED_CRASH, self._params(c, worker, claimed_at, deliveries))
+                        for c in crashes
+                    ]
+                saved = [bool(cur.fetchone()["saved"]) for cur in cursors]
+                stored = [c for c, ok in zip(crashes, saved, strict=True) if ok]
+                if worker is not None and stored:
+                    # only the crashes stored under a claim still held count: one whose lease
+                    # lapsed was taken over, and the worker that took it counts it
+                    conn.execute(RECORD_BATCH, self._batch_counts(worker, stored))
         except DatabaseUnavailable:
             raise
         except CrashstatsError as exc:

@@ -34,14 +34,19 @@ BEGIN
     IF p_partname IS NOT NULL THEN
         v_todo := ARRAY[p_partname];
     ELSE
-        -- unfinished partitions: no index although the registry asks for keys or indexes, or no
-        -- foreign key although it asks for some (a partition is finished in one transaction)
+        -- unfinished partitions: one of the registry's keys or indexes is missing (indexes
+        -- declared on the parent do not count: every partition inherits those), or no foreign
+        -- key although it asks for some (a partition is finished in one transaction)
         SELECT coalesce(array_agg(c.relname::text ORDER BY c.relname), '{}') INTO v_todo
           FROM pg_inherits i
           JOIN pg_class c ON c.oid = i.inhrelid
          WHERE i.inhparent = format('public.%I', p_tablename)::regclass
-           AND ((cardinality(v_info.keys) + cardinality(v_info.indexes) > 0
-                 AND NOT EXISTS (SELECT 1 FROM pg_index x WHERE x.indrelid = c.oid))
+           AND (EXISTS (SELECT 1 FROM unnest(v_info.keys) AS k(element)
+                         WHERE to_regclass(format('public.%I',
+                                   partition_object_name(c.relname, k.element, 'key'))) IS NULL)
+                OR EXISTS (SELECT 1 FROM unnest(v_info.indexes) AS x(element)
+                            WHERE to_regclass(format('public.%I',
+                                      partition_object_name(c.relname, x.element, 'idx'))) IS NULL)
                 OR (cardinality(v_info.fkeys) > 0
                     AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'f')));
     END IF;
