@@ -445,6 +445,32 @@ SETTINGS: tuple[Setting, ...] = (
         60,
         "seconds a cached live page (search, crash, crontabber state, server status) is kept",
     ),
+    # --- symbols: uploads, symbol server, late-symbol reprocessing (issue 10) ---------
+    Setting(
+        "CRASHSTATS_SYMBOLS_REPROCESS_DAYS",
+        "int",
+        14,
+        "an upload queues for reprocessing the crashes of this many days that lacked its symbols (0: none)",
+    ),
+    Setting("CRASHSTATS_SYMBOLS_MAX_UPLOAD", "size", 2 * 1024**3, "largest symbol archive taken (413 above)"),
+    Setting("CRASHSTATS_SYMBOLS_MAX_FILE", "size", 1024**3, "largest .sym file in an upload (uncompressed)"),
+    Setting(
+        "CRASHSTATS_SYMBOLS_MAX_TOTAL", "size", 4 * 1024**3, "largest total of the .sym files of one upload"
+    ),
+    Setting("CRASHSTATS_SYMBOLS_MAX_FILES", "int", 20000, "most .sym files in one upload"),
+    Setting("CRASHSTATS_SYMBOLS_UPLOAD_THREADS", "int", 16, "parallel S3 uploads of one symbol upload"),
+    Setting(
+        "CRASHSTATS_SYMBOLS_SERVER_MODE",
+        "str",
+        "redirect",
+        "symbol server answers: redirect (302 to a presigned S3 URL) or stream (the bytes through the web)",
+    ),
+    Setting(
+        "CRASHSTATS_SYMBOLS_URL_EXPIRY",
+        "int",
+        3600,
+        "seconds a presigned symbol URL is valid (the 302 itself may be cached a tenth of that)",
+    ),
     # --- Socorro middleware keys from the seed: crashstats has no separate middleware --
     Setting("implementations__implementation_list", "str", None, "Socorro middleware setting", ignored=True),
     Setting("implementations__service_overrides", "str", None, "Socorro middleware setting", ignored=True),
