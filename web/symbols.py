@@ -260,7 +260,11 @@ def make_upload_callback(site: Site, *, api: bool) -> Any:
         limit = int(site.config["CRASHSTATS_SYMBOLS_MAX_UPLOAD"])
         if request.content_length > limit:
             return reply(413, "Too large", f"the upload is over the {limit:,}-byte limit")
-        upload = next(iter(request.files.values()), None) if request.files else None
+        try:
+            files = request.files
+        except bottle.HTTPError as exc:  # Bottle's multipart parser refused the body
+            return reply(400, "Bad request", f"the body is not a readable multipart form ({exc.body})")
+        upload = next(iter(files.values()), None) if files else None
         if upload is None:
             return reply(400, "Bad request", "no file in the request: send it as a multipart file part")
         with tempfile.TemporaryDirectory(prefix="crashstats-upload-") as tmp:
@@ -292,9 +296,9 @@ def register(app: bottle.Bottle, site: Site, serve: Any) -> None:
     server: list[SymbolServer] = []
 
     def symbol_file(debug_file: str, debug_id: str, filename: str) -> Any:
-        if not server:
-            server.append(SymbolServer(site))
         try:
+            if not server:
+                server.append(SymbolServer(site))
             return server[0].answer(debug_file, debug_id, filename)
         except errors.ConfigError as exc:
             log.error("symbol server: %s", exc)

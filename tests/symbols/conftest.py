@@ -5,14 +5,20 @@ and crashes that lacked symbols, stored the way the processor stores them."""
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import io
+import json
 import os
+import subprocess
+import sys
 import tarfile
 import uuid
 import zipfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -22,6 +28,9 @@ from psycopg.types.json import Jsonb
 from pyapp.config import Config, load_config
 from pyapp.crashid import ACCEPT, create_crash_id
 from pyapp.db import Database
+from pyapp.embedded import free_port
+from pyapp.schema import ROOT
+from tests.support import stop_process, wait_for_http
 
 
 def debug_id(n: int = 0) -> str:
@@ -147,3 +156,113 @@ def bucket_keys(client: Any, bucket: str) -> list[str]:
     except client.exceptions.NoSuchBucket:
         return []
     return sorted(o["Key"] for o in listing.get("Contents", []))
+
+
+# --- real HTTP ---------------------------------------------------------------------------
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+def fetch(
+    url: str, method: str = "GET", body: bytes | None = None, headers: dict[str, str] | None = None
+) -> Answer:
+    """One real HTTP request, redirects not followed; header names in lower case."""
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    try:
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
+    finally:
+        conn.close()
+
+
+def multipart(filename: str, data: bytes, field: str = "file") -> tuple[bytes, dict[str, str]]:
+    boundary = uuid.uuid4().hex
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{filename}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return body, {
+        "Content-Type": f"multipart/form-data; boundary={boundary}",
+        "Content-Length": str(len(body)),
+    }
+
+
+@dataclass
+class SiteServer:
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+@pytest.fixture
+def start_site(tmp_path: Path, settings: dict[str, str]) -> Iterator[Callable[..., SiteServer]]:
+    """The whole site (`crashstats serve`: pages, symbol server, uploads, collector) under
+    gunicorn on a free port, with the symbol settings plus the given ones."""
+    started: list[SiteServer] = []
+
+    def start(**extra: Any) -> SiteServer:
+        port = free_port()
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(
+                ("CRASHSTATS_", "DATABASE_", "AWS_", "SYMBOLS_", "filesystem__", "resource__")
+            )
+        }
+        env.update(settings)
+        env.update(
+            filesystem__fs_root=str(tmp_path / "crashes"),
+            CRASHSTATS_THROTTLE_RULES="accept_all",
+            CRASHSTATS_DB_POOL_MIN="1",
+            CRASHSTATS_DB_POOL_MAX="4",
+        )
+        env.update({k: str(v) for k, v in extra.items()})
+        log_path = tmp_path / f"site{len(started)}.log"
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "pyapp.cli.main",
+                    "serve",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    "1",
+                    "--threads",
+                    "4",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        server = SiteServer(f"http://127.0.0.1:{port}", process, log_path)
+        started.append(server)
+        try:
+            wait_for_http("127.0.0.1", port, "/__lbheartbeat__", process)
+        except RuntimeError as exc:
+            raise RuntimeError(f"{exc}\n{server.log()}") from None
+        return server
+
+    yield start
+    for server in started:
+        stop_process(server.process)
