@@ -253,3 +253,20 @@ def test_an_archive_without_sym_files(tmp_path: Path) -> None:
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("dir/", b"")
     assert "holds no .sym file" in refused(path).reason
+
+
+def test_a_large_file_is_streamed(tmp_path: Path, no_leftovers: None) -> None:
+    """Members over SMALL_FILE go through the reading thread chunk by chunk, same result."""
+    import hashlib
+
+    from pyapp.symbols import archive as archive_module
+
+    text = sym_text("libhuge.so", debug_id(1), body_lines=400_000)
+    assert len(text) > archive_module.SMALL_FILE
+    path = make_tar(tmp_path / "huge.tar.gz", {tree_name("libhuge.so", debug_id(1)): text})
+    with read_archive(path) as checked:
+        (huge,) = checked.files
+        assert huge.size == len(text) and huge.sha256 == hashlib.sha256(text).hexdigest()
+        assert gzip.decompress(huge.spool.read_bytes()) == text
+    error = refused(path, Limits(max_file=len(text) - 1))
+    assert "limit per file" in error.reason
