@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -55,6 +56,8 @@ class UploadResult:
     files: list[dict[str, Any]] = field(default_factory=list)
     reprocessed_crashes: int = 0
     created_bucket: bool = False
+    #: seconds spent checking and compressing, storing in S3, recording in PostgreSQL
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def skipped(self) -> int:
@@ -135,7 +138,11 @@ def upload_symbols(
     threads = int(config["CRASHSTATS_SYMBOLS_UPLOAD_THREADS"])
     client = s3_client(config, location=bucket.location, pool=threads)
     name = archive_name or os.path.basename(os.fspath(path))
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
     with read_archive(path, name, Limits.from_config(config)) as archive:
+        timings["check"] = time.perf_counter() - started
+        started = time.perf_counter()
         known = {
             row["key"]
             for row in db.fetch_all(
@@ -153,7 +160,11 @@ def upload_symbols(
                 created = ensure_bucket(client, bucket)
             except (ClientError, BotoCoreError) as exc:
                 raise SymbolStoreError(f"bucket {bucket.name} cannot be used or created: {exc}") from None
+            timings["record"] = time.perf_counter() - started
+            started = time.perf_counter()
             store_files(client, bucket.name, to_store, threads, progress)
+            timings["store"] = time.perf_counter() - started
+            started = time.perf_counter()
         records = [f.record(skipped=f.key in known) for f in archive.files]
         row = db.fetch_one(
             "SELECT upload_id, reprocessed_crashes FROM save_symbols_upload("
@@ -167,6 +178,7 @@ def upload_symbols(
             days=int(config["CRASHSTATS_SYMBOLS_REPROCESS_DAYS"]),
         )
     assert row is not None
+    timings["record"] = timings.get("record", 0.0) + time.perf_counter() - started
     log.info(
         "symbols upload %s by %s: %d files (%d skipped) into %s, %d crashes queued again",
         row["upload_id"],
@@ -186,4 +198,5 @@ def upload_symbols(
         files=records,
         reprocessed_crashes=int(row["reprocessed_crashes"]),
         created_bucket=created,
+        timings=timings,
     )
