@@ -177,8 +177,8 @@ def upload_symbols(
             files=Jsonb(records),
             days=int(config["CRASHSTATS_SYMBOLS_REPROCESS_DAYS"]),
         )
+        timings["record"] = timings.get("record", 0.0) + time.perf_counter() - started
     assert row is not None
-    timings["record"] = timings.get("record", 0.0) + time.perf_counter() - started
     log.info(
         "symbols upload %s by %s: %d files (%d skipped) into %s, %d crashes queued again",
         row["upload_id"],
