@@ -21,6 +21,7 @@ import pytest
 from pyapp.config import Config
 from pyapp.db import Database
 from pyapp.symbols.upload import upload_symbols
+from tests.site.htmlcheck import check_page, texts
 from tests.support import scalar
 from tests.symbols.conftest import (
     SiteServer,
@@ -117,6 +118,8 @@ def test_the_missing_symbols_page(start_site: Callable[..., SiteServer], conn: p
     site = start_site()
     page = fetch(site.url + "/missingsymbols/")
     assert page.status == 200 and b"libnosyms.so" in page.body and debug_id(5).encode() in page.body
+    tree, _ = check_page(page.body.decode())
+    assert debug_id(5) in texts(tree)
     assert b"libancient.so" not in page.body
     table = fetch(site.url + "/missingsymbols.csv?days=60")
     assert table.status == 200 and table.headers["content-type"].startswith("text/csv")
@@ -207,6 +210,13 @@ def test_uploads_by_a_permitted_viewer(
     body, headers = multipart("again.zip", again.read_bytes())
     result = fetch(url + "/symbols/upload/web/", "POST", body, headers)
     assert result.status == 201 and b"1 already there" in result.body
+    page = fetch(url + "/symbols/")
+    assert page.status == 200
+    tree, page_links = check_page(page.body.decode())
+    assert "again.zip" in texts(tree) and "/symbols/upload/web/" in page_links
+    _, form_links = check_page(fetch(url + "/symbols/upload/web/").body.decode())
+    assert "/symbols/upload/web/" in form_links
+    check_page(result.body.decode())
     mine = fetch(url + "/symbols.json").json()
     assert [u["archive_name"] for u in mine["uploads"]] == ["again.zip", "good.zip"]
     assert not mine["all_users"]
