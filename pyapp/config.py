@@ -102,6 +102,24 @@ def _parse_django_engine(raw: str) -> str:
     return raw
 
 
+def _parse_symbols_mode(raw: str) -> str:
+    value = raw.strip().lower()
+    if value not in {"redirect", "stream"}:
+        raise ValueError("expected redirect (302 to a presigned URL) or stream")
+    return value
+
+
+def _parse_bucket_exceptions(raw: str) -> str:
+    """The seed's ``EMAIL:BUCKET[|LOCATION], ...`` (checked here, used by pyapp.symbols.buckets)."""
+    from pyapp.symbols.buckets import parse_exceptions
+
+    try:
+        parse_exceptions(raw, key="")
+    except ConfigError as exc:
+        raise ValueError(exc.message.removeprefix(": ")) from None
+    return raw
+
+
 PARSERS: dict[str, Callable[[str], Any]] = {
     "str": _parse_str,
     "secret": _parse_str,
@@ -115,6 +133,8 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "url": _parse_url,
     "log_level": _parse_log_level,
     "django_engine": _parse_django_engine,
+    "symbols_mode": _parse_symbols_mode,
+    "bucket_exceptions": _parse_bucket_exceptions,
 }
 
 
@@ -216,7 +236,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("AWS_ENDPOINT_URL", "str", None, "S3 endpoint (MinIO, Ceph, moto); boto3's standard name"),
     Setting("SYMBOLS_BUCKET_DEFAULT_NAME", "str", None, "default symbols bucket"),
     Setting("SYMBOLS_BUCKET_DEFAULT_LOCATION", "str", None, "region of the default symbols bucket"),
-    Setting("SYMBOLS_BUCKET_EXCEPTIONS", "str", None, "EMAIL:BUCKET[|LOCATION], comma-separated"),
+    Setting(
+        "SYMBOLS_BUCKET_EXCEPTIONS", "bucket_exceptions", None, "EMAIL:BUCKET[|LOCATION], comma-separated"
+    ),
     Setting("SYMBOLS_BUCKET_EXCEPTIONS_USER", "str", None, "older single-user form of the exceptions"),
     Setting("SYMBOLS_BUCKET_EXCEPTIONS_BUCKET", "str", None, "older single-user form of the exceptions"),
     # --- processor (processor.conf) -----------------------------------------------------
@@ -461,7 +483,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CRASHSTATS_SYMBOLS_UPLOAD_THREADS", "int", 16, "parallel S3 uploads of one symbol upload"),
     Setting(
         "CRASHSTATS_SYMBOLS_SERVER_MODE",
-        "str",
+        "symbols_mode",
         "redirect",
         "symbol server answers: redirect (302 to a presigned S3 URL) or stream (the bytes through the web)",
     ),

@@ -99,3 +99,24 @@ def test_placeholders_of_the_seed_are_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match="SYMBOLS_BUCKET_DEFAULT_NAME: still holds the seed's placeholder"):
         load_config(environ={}, config_dir=conf)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("SYMBOLS_BUCKET_EXCEPTIONS", "*@x.org", "is not EMAIL:BUCKET"),
+        ("SYMBOLS_BUCKET_EXCEPTIONS", "*@x.org:bad bucket", "is not a bucket name"),
+        ("CRASHSTATS_SYMBOLS_SERVER_MODE", "sideways", "expected redirect"),
+    ],
+)
+def test_bad_settings_stop_at_start(tmp_path: Path, key: str, value: str, message: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        config(tmp_path, **{key: value})
+    assert str(info.value).startswith(f"{key}: bad value {value!r}") and message in str(info.value)
+
+
+def test_the_server_mode_is_read_in_any_case(tmp_path: Path) -> None:
+    assert (
+        config(tmp_path, CRASHSTATS_SYMBOLS_SERVER_MODE=" Stream ")["CRASHSTATS_SYMBOLS_SERVER_MODE"]
+        == "stream"
+    )
