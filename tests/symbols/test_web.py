@@ -249,3 +249,65 @@ def test_upload_limits_and_bad_requests(app_server: tuple[str, dict]) -> None:
         url + "/symbols/upload/api/", "POST", body, {**headers, "Content-Length": str(2 * 1024**2)}
     )
     assert too_big.status == 413 and "1,048,576-byte limit" in too_big.json()["error"]
+
+
+def attack_archives(tmp_path: Path) -> dict[str, tuple[Path, str, str]]:
+    """name: (archive, the member the 400 must name, words of the reason)."""
+    import stat
+    import tarfile
+    import zipfile
+
+    from tests.symbols.test_archive import ten_gb_declared_zip
+
+    good = {tree_name("libgood.so", debug_id(1)): sym_text("libgood.so", debug_id(1))}
+    symlink = tmp_path / "symlink.zip"
+    with zipfile.ZipFile(symlink, "w") as archive:
+        for name, data in good.items():
+            archive.writestr(name, data)
+        info = zipfile.ZipInfo(tree_name("liblink.so", debug_id(2)))
+        info.external_attr = (stat.S_IFLNK | 0o777) << 16
+        archive.writestr(info, "/etc/passwd")
+    tar_link = tmp_path / "link.tar.gz"
+    with tarfile.open(tar_link, "w:gz") as archive:
+        link = tarfile.TarInfo(tree_name("liblink.so", debug_id(2)))
+        link.type = tarfile.SYMTYPE
+        link.linkname = "/etc/shadow"
+        archive.addfile(link)
+    return {
+        "zip slip": (
+            make_zip(tmp_path / "slip.zip", {**good, "../../x.sym": sym_text()}),
+            "../../x.sym",
+            "zip slip",
+        ),
+        "symlink in a zip": (symlink, tree_name("liblink.so", debug_id(2)), "symbolic links"),
+        "symlink in a tar": (tar_link, tree_name("liblink.so", debug_id(2)), "links are not allowed"),
+        "10 GB-declared bomb": (
+            ten_gb_declared_zip(tmp_path / "bomb.zip"),
+            tree_name("bomb.so", debug_id(1)),
+            "declares 10,737,418,240 bytes",
+        ),
+        "forged MODULE line": (
+            make_zip(
+                tmp_path / "forged.zip",
+                {**good, tree_name("libz.so", debug_id(3)): sym_text("libc.so.6", debug_id(3))},
+            ),
+            tree_name("libz.so", debug_id(3)),
+            "forged or misplaced MODULE line",
+        ),
+    }
+
+
+def test_attacks_get_a_400_naming_the_file_and_store_nothing(
+    app_server: tuple[str, dict], tmp_path: Path, s3_client: Any, conn: psycopg.Connection, settings: dict
+) -> None:
+    url, holder = app_server
+    holder["viewer"] = Viewer(name="attacker@example.org", permissions=frozenset({"upload_symbols"}))
+    for label, (path, member, reason) in attack_archives(tmp_path).items():
+        body, headers = multipart(path.name, path.read_bytes())
+        answer = fetch(url + "/symbols/upload/api/", "POST", body, headers)
+        assert answer.status == 400, label
+        error = answer.json()["error"]
+        assert error.startswith(f"upload refused: {member}: ") and reason in error, (label, error)
+    assert bucket_keys(s3_client, settings["SYMBOLS_BUCKET_DEFAULT_NAME"]) == []
+    assert scalar(conn, "SELECT count(*) FROM symbols_uploads") == 0
+    assert scalar(conn, "SELECT count(*) FROM symbols_files") == 0
