@@ -118,8 +118,10 @@ class SymbolServer:
         if etag in [t.strip() for t in bottle.request.get_header("If-None-Match", "").split(",")]:
             response.status = 304
             return b""
+        head = bottle.request.method == "HEAD"
         try:
-            obj = client.get_object(Bucket=row["bucket"], Key=row["key"])
+            fetch = client.head_object if head else client.get_object
+            obj = fetch(Bucket=row["bucket"], Key=row["key"])
         except Exception as exc:  # the store lost it or is down: say so, do not hide it as 404
             log.error("symbol store: %s/%s: %s", row["bucket"], row["key"], exc)
             response.status = 503
@@ -128,15 +130,12 @@ class SymbolServer:
         response.content_type = "text/plain; charset=utf-8"
         gzipped = obj.get("ContentEncoding") == "gzip"
         accepts_gzip = "gzip" in bottle.request.get_header("Accept-Encoding", "").lower()
-        if bottle.request.method == "HEAD":
-            obj["Body"].close()
-            return b""
         if gzipped and accepts_gzip:
             response.set_header("Content-Encoding", "gzip")
             response.set_header("Content-Length", str(obj["ContentLength"]))
-            return chunks(obj["Body"], None)
+            return b"" if head else chunks(obj["Body"], None)
         response.set_header("Content-Length", str(row["size"]))
-        return chunks(obj["Body"], zlib.decompressobj(31) if gzipped else None)
+        return b"" if head else chunks(obj["Body"], zlib.decompressobj(31) if gzipped else None)
 
     def not_found(self, message: str) -> bytes:
         response = bottle.response

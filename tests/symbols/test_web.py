@@ -105,6 +105,8 @@ def test_the_symbol_server_streams(start_site: Callable[..., SiteServer], upload
     assert plain.status == 200 and "content-encoding" not in plain.headers and plain.body == text
     assert int(plain.headers["content-length"]) == len(text) and plain.headers["etag"] == etag
     assert fetch(site.url + uploaded, headers={"If-None-Match": etag}).status == 304
+    head = fetch(site.url + uploaded, "HEAD")
+    assert head.status == 200 and head.body == b"" and int(head.headers["content-length"]) == len(text)
     assert fetch(site.url + f"/symbols/libfoo.so/{debug_id(3)}/libfoo.so.sym").status == 404
 
 
