@@ -102,6 +102,24 @@ def _parse_django_engine(raw: str) -> str:
     return raw
 
 
+def _parse_symbols_mode(raw: str) -> str:
+    value = raw.strip().lower()
+    if value not in {"redirect", "stream"}:
+        raise ValueError("expected redirect (302 to a presigned URL) or stream")
+    return value
+
+
+def _parse_bucket_exceptions(raw: str) -> str:
+    """The seed's ``EMAIL:BUCKET[|LOCATION], ...`` (checked here, used by pyapp.symbols.buckets)."""
+    from pyapp.symbols.buckets import parse_exceptions
+
+    try:
+        parse_exceptions(raw, key="")
+    except ConfigError as exc:
+        raise ValueError(exc.message.removeprefix(": ")) from None
+    return raw
+
+
 PARSERS: dict[str, Callable[[str], Any]] = {
     "str": _parse_str,
     "secret": _parse_str,
@@ -115,6 +133,8 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "url": _parse_url,
     "log_level": _parse_log_level,
     "django_engine": _parse_django_engine,
+    "symbols_mode": _parse_symbols_mode,
+    "bucket_exceptions": _parse_bucket_exceptions,
 }
 
 
@@ -216,7 +236,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("AWS_ENDPOINT_URL", "str", None, "S3 endpoint (MinIO, Ceph, moto); boto3's standard name"),
     Setting("SYMBOLS_BUCKET_DEFAULT_NAME", "str", None, "default symbols bucket"),
     Setting("SYMBOLS_BUCKET_DEFAULT_LOCATION", "str", None, "region of the default symbols bucket"),
-    Setting("SYMBOLS_BUCKET_EXCEPTIONS", "str", None, "EMAIL:BUCKET[|LOCATION], comma-separated"),
+    Setting(
+        "SYMBOLS_BUCKET_EXCEPTIONS", "bucket_exceptions", None, "EMAIL:BUCKET[|LOCATION], comma-separated"
+    ),
     Setting("SYMBOLS_BUCKET_EXCEPTIONS_USER", "str", None, "older single-user form of the exceptions"),
     Setting("SYMBOLS_BUCKET_EXCEPTIONS_BUCKET", "str", None, "older single-user form of the exceptions"),
     # --- processor (processor.conf) -----------------------------------------------------
@@ -444,6 +466,32 @@ SETTINGS: tuple[Setting, ...] = (
         "int",
         60,
         "seconds a cached live page (search, crash, crontabber state, server status) is kept",
+    ),
+    # --- symbols: uploads, symbol server, late-symbol reprocessing (issue 10) ---------
+    Setting(
+        "CRASHSTATS_SYMBOLS_REPROCESS_DAYS",
+        "int",
+        14,
+        "an upload queues for reprocessing the crashes of this many days that lacked its symbols (0: none)",
+    ),
+    Setting("CRASHSTATS_SYMBOLS_MAX_UPLOAD", "size", 2 * 1024**3, "largest symbol archive taken (413 above)"),
+    Setting("CRASHSTATS_SYMBOLS_MAX_FILE", "size", 1024**3, "largest .sym file in an upload (uncompressed)"),
+    Setting(
+        "CRASHSTATS_SYMBOLS_MAX_TOTAL", "size", 4 * 1024**3, "largest total of the .sym files of one upload"
+    ),
+    Setting("CRASHSTATS_SYMBOLS_MAX_FILES", "int", 20000, "most .sym files in one upload"),
+    Setting("CRASHSTATS_SYMBOLS_UPLOAD_THREADS", "int", 16, "parallel S3 uploads of one symbol upload"),
+    Setting(
+        "CRASHSTATS_SYMBOLS_SERVER_MODE",
+        "symbols_mode",
+        "redirect",
+        "symbol server answers: redirect (302 to a presigned S3 URL) or stream (the bytes through the web)",
+    ),
+    Setting(
+        "CRASHSTATS_SYMBOLS_URL_EXPIRY",
+        "int",
+        3600,
+        "seconds a presigned symbol URL is valid (the 302 itself may be cached a tenth of that)",
     ),
     # --- Socorro middleware keys from the seed: crashstats has no separate middleware --
     Setting("implementations__implementation_list", "str", None, "Socorro middleware setting", ignored=True),

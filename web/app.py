@@ -13,7 +13,7 @@ from typing import Any
 import bottle
 
 from pyapp.config import Config, load_config
-from web import crash, links, pages, search, signature
+from web import crash, links, pages, search, signature, symbols
 from web.framework import FormatSuffix, error_page, serve
 from web.site import STATIC, Site
 
@@ -69,6 +69,9 @@ def make_app(config: Config | None = None, *, with_collector: bool = True) -> Ca
 
     for method, path, handler, fmt in ROUTES:
         app.route(path, method, forced(fmt, serve(site, handler)))
+
+    # symbols (issue 10): the symbol server, uploads, missing symbols
+    symbols.register(app, site, serve)
 
     @app.get("/")
     def root() -> None:

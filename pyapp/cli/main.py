@@ -20,6 +20,7 @@ from pyapp.cli import (
     serve_cmd,
     setup_cmd,
     submit_cmd,
+    symbols_cmd,
     up_cmd,
 )
 from pyapp.cli.base import ArgumentParser, Context, setup_logging
@@ -37,6 +38,7 @@ COMMANDS = (
     submit_cmd,
     processor_cmd,
     reprocess_cmd,
+    symbols_cmd,
     crontabber_cmd,
     adi_cmd,
     reports_cmd,
