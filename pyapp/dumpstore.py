@@ -29,7 +29,7 @@ import tempfile
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
@@ -116,6 +116,17 @@ class DumpStore(ABC):
         Values are bytes, binary file objects or spool files (consumed: do not reuse them).
         """
 
+    @contextlib.contextmanager
+    def saving(self, crash_id: str, dumps: Mapping[str, DumpData]) -> Iterator[None]:
+        """``save_dumps`` with work of the caller's overlapping the wait for durability: the
+        block runs once the dumps are written, and leaving it waits until they are durable
+        (raises DumpStoreError, the dumps removed, when they cannot be made so). The collector
+        sends its database statement in the block and commits only after it: the commit still
+        comes after the dumps are durable. Here (S3: durable once written) the block simply
+        runs after ``save_dumps``."""
+        self.save_dumps(crash_id, dumps)
+        yield
+
     @abstractmethod
     def get_dump(self, crash_id: str, name: str = MAIN_DUMP) -> bytes:
         """The dump's bytes; raises DumpNotFound."""
@@ -151,18 +162,19 @@ _sync_pool: tuple[int, ThreadPoolExecutor] | None = None
 _sync_pool_lock = threading.Lock()
 
 
-def _fsync_all(fds: list[int]) -> None:
-    """fsync every descriptor, concurrently: the filesystem's journal commits them together,
-    so several fsyncs cost about one. Raises the first OSError."""
+def _start_fsyncs(fds: list[int]) -> list[Future[None]]:
+    """Start fsyncing every descriptor, concurrently (the filesystem's journal commits them
+    together, so several fsyncs cost about one); ``_wait_fsyncs`` waits for them."""
     global _sync_pool
-    if len(fds) == 1:
-        os.fsync(fds[0])
-        return
     with _sync_pool_lock:
         if _sync_pool is None or _sync_pool[0] != os.getpid():  # a pool does not survive fork
             _sync_pool = (os.getpid(), ThreadPoolExecutor(max_workers=8, thread_name_prefix="fsync"))
         pool = _sync_pool[1]
-    futures = [pool.submit(os.fsync, fd) for fd in fds]
+    return [pool.submit(os.fsync, fd) for fd in fds]
+
+
+def _wait_fsyncs(futures: list[Future[None]]) -> None:
+    """Wait for every fsync; raises the first OSError."""
     errors = [f.exception() for f in futures]
     for error in errors:
         if error is not None:
@@ -257,6 +269,13 @@ class FSDumpStore(DumpStore):
         return SpoolFile(os.fdopen(fd, "wb", buffering=1 << 16), name)
 
     def save_dumps(self, crash_id: str, dumps: Mapping[str, DumpData]) -> None:
+        with self.saving(crash_id, dumps):
+            pass
+
+    @contextlib.contextmanager
+    def saving(self, crash_id: str, dumps: Mapping[str, DumpData]) -> Iterator[None]:
+        """Write and rename the dumps, start their fsyncs (files, directories), run the block
+        while they go on, then wait for them: leaving the block normally means durable."""
         bare = _check(crash_id)
         for name in dumps:
             _check(bare, name)
@@ -264,29 +283,44 @@ class FSDumpStore(DumpStore):
         created: list[Path] = []
         files: list[IO[bytes]] = []
         dir_fds: list[int] = []
-        try:
-            self._makedirs(directory)
-            for name, data in dumps.items():
-                target = directory / self.file_name(bare, name)
-                existed = target.exists()
-                files.append(self._place(target, data))
-                if not existed:
-                    created.append(target)
-            targets, levels = self._sync_targets(directory)
-            for path in targets:
-                dir_fds.append(os.open(path, os.O_RDONLY | os.O_DIRECTORY))
-            _fsync_all([f.fileno() for f in files] + dir_fds)
-            if len(self._durable) > self.DURABLE_CACHE:
-                self._durable.clear()
-            self._durable.update(levels)
-        except OSError as exc:
+        syncs: list[Future[None]] = []
+
+        def undo() -> None:
             for path in created:
                 with contextlib.suppress(OSError):
                     path.unlink()
             for data in dumps.values():
                 if isinstance(data, SpoolFile):
                     data.discard()
-            raise DumpStoreError(f"cannot store the dumps of {bare}: {exc}") from exc
+
+        try:
+            try:
+                self._makedirs(directory)
+                for name, data in dumps.items():
+                    target = directory / self.file_name(bare, name)
+                    existed = target.exists()
+                    files.append(self._place(target, data))
+                    if not existed:
+                        created.append(target)
+                targets, levels = self._sync_targets(directory)
+                for path in targets:
+                    dir_fds.append(os.open(path, os.O_RDONLY | os.O_DIRECTORY))
+                syncs = _start_fsyncs([f.fileno() for f in files] + dir_fds)
+            except OSError as exc:
+                undo()
+                raise DumpStoreError(f"cannot store the dumps of {bare}: {exc}") from exc
+            try:
+                yield
+            finally:
+                # whatever the block did, the descriptors stay open until their fsyncs end
+                try:
+                    _wait_fsyncs(syncs)
+                except OSError as exc:
+                    undo()
+                    raise DumpStoreError(f"cannot store the dumps of {bare}: {exc}") from exc
+            if len(self._durable) > self.DURABLE_CACHE:
+                self._durable.clear()
+            self._durable.update(levels)
         finally:
             for f in files:
                 with contextlib.suppress(OSError):

@@ -7,8 +7,9 @@ UTC), ``timestamp`` (epoch seconds), ``uuid`` (the crash ID), ``legacy_processin
 ``dump_checksums`` (sha256 per dump), ``throttle_rule``, ``user_agent``, sizes).
 
 :func:`save_crash` stores a crash in the only order that never leaves half a crash: the dumps
-first (durable when the dump store returns), then one transaction ``save_raw_crash()``: the
-raw_crashes row and, for accepted crashes, the processing_queue row. If that transaction fails
+first, then one transaction ``save_raw_crash()``: the raw_crashes row and, for accepted
+crashes, the processing_queue row. The statement runs while the dumps' fsyncs are still going
+on; the transaction commits only once they are durable. If that transaction fails
 the dumps are removed again, so there is no raw crash without dumps and no queue row without
 its raw crash; the caller answers "try again" (503).
 """
@@ -22,7 +23,7 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
-from pyapp import errors
+from pyapp import errors, jsonfast
 from pyapp.db import Database
 from pyapp.dumpstore import DumpData, DumpStore, DumpStoreError
 from pyapp.throttler import Decision, Result
@@ -97,20 +98,27 @@ def save_crash(
     left in place on failure: they may be the ones an earlier raw crash row refers to.
     Raises StorageUnavailable.
     """
-    try:
-        store.save_dumps(crash_id, dumps)
-    except DumpStoreError as exc:
-        log.error("crash %s: dump store failed: %s", crash_id, exc)
-        raise StorageUnavailable(f"dump store: {exc}") from exc
-
-    params = {"crash_id": crash_id, "raw_crash": Jsonb(raw_crash), "submitted": submitted, "queue": queue}
+    params = {
+        "crash_id": crash_id,
+        "raw_crash": Jsonb(raw_crash, dumps=jsonfast.dumps),
+        "submitted": submitted,
+        "queue": queue,
+    }
     sent = False
     try:
-        # one function call: the raw crash and its queue row commit together or not at all
-        # (on the collector's autocommit pool, in one round trip)
-        with db.connection() as conn:
-            sent = True
-            conn.execute(SAVE_RAW_CRASH, params)
+        # one transaction: the raw crash and its queue row commit together or not at all. The
+        # statement runs while the dumps' fsyncs go on (store.saving); the COMMIT is sent only
+        # once they are durable, so a committed raw crash always has its dumps.
+        with db.connection() as conn, conn.transaction():
+            try:
+                with store.saving(crash_id, dumps):
+                    sent = True
+                    conn.execute(SAVE_RAW_CRASH, params)
+            except DumpStoreError as exc:
+                log.error("crash %s: dump store failed: %s", crash_id, exc)
+                raise StorageUnavailable(f"dump store: {exc}") from exc
+    except StorageUnavailable:
+        raise  # the dump store failed: the transaction was rolled back, the dumps removed
     except errors.CrashstatsError as exc:
         sqlstate = getattr(exc, "sqlstate", None)
         # PostgreSQL reported an error (sqlstate): rolled back. No connection: nothing sent.

@@ -1,13 +1,13 @@
 """symbols: uploads, symbol store index, late-symbol reprocessing, missing symbols report
 
 Revision ID: 1000
-Revises: 0810
+Revises: 0870
 """
 
 from pyapp import schema
 
 revision = "1000"
-down_revision = "0810"
+down_revision = "0870"
 branch_labels = None
 depends_on = None
 

@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 
 SAVE_PROCESSED_CRASH = (
     "SELECT save_processed_crash(%(crash_id)s, %(processed)s, %(missing)s, %(worker)s, "
-    "%(claimed_at)s, %(deliveries)s::text[], %(delay)s) AS saved"
+    "%(claimed_at)s, %(deliveries)s::text[], %(delay)s, %(json_dump)s::text) AS saved"
 )
 RECORD_BATCH = "SELECT processor_record_batch(%(worker)s, %(crashes)s, %(process_sec)s, %(wait_sec)s)"
 ENSURE_WEEK = "SELECT count(*) AS created FROM weekly_report_partitions(0, %(date)s)"
@@ -250,9 +250,16 @@ class PostgreSQLCrashStorage:
     def _params(
         self, crash: Any, worker: str | None, claimed_at: dt.datetime | None, deliveries: list[str]
     ) -> dict[str, Any]:
+        # the json_dump (~95% of the document) goes as JSON text of its own: PostgreSQL keeps
+        # it as text and parses only the rest into jsonb (tables/processed_crashes.sql)
+        processed = crash.processed
+        json_dump = processed.get("json_dump")
+        if json_dump is not None:
+            processed = {k: v for k, v in processed.items() if k != "json_dump"}
         return {
             "crash_id": crash.crash_id,
-            "processed": Jsonb(crash.processed, dumps=jsonfast.dumps),
+            "processed": Jsonb(processed, dumps=jsonfast.dumps),
+            "json_dump": None if json_dump is None else jsonfast.dumps(json_dump).decode(),
             "missing": Jsonb(crash.missing_symbols, dumps=jsonfast.dumps),
             "worker": worker,
             "claimed_at": claimed_at,

@@ -44,7 +44,7 @@ BEGIN
      WHERE r.uuid = p_crash_id::text AND r.date_processed >= v_from AND r.date_processed < v_to
      ORDER BY r.date_processed DESC
      LIMIT 1;
-    SELECT p.processed_crash INTO processed_crash
+    SELECT processed_crash_document(p.processed_crash, p.json_dump) INTO processed_crash
       FROM processed_crashes p
      WHERE p.uuid = p_crash_id AND p.date_processed >= v_from AND p.date_processed < v_to
      ORDER BY p.date_processed DESC

@@ -63,7 +63,8 @@ BEGIN
          WHERE d.crash_id = picked.crash_id AND d.destination = picked.destination
         RETURNING d.crash_id, d.destination, d.date_processed, d.attempts
     )
-    SELECT t.crash_id, t.destination, t.date_processed, t.attempts, pc.processed_crash, rc.raw_crash
+    SELECT t.crash_id, t.destination, t.date_processed, t.attempts,
+           processed_crash_document(pc.processed_crash, pc.json_dump) AS processed_crash, rc.raw_crash
       FROM taken t
       JOIN processed_crashes pc ON pc.uuid = t.crash_id AND pc.date_processed = t.date_processed
       LEFT JOIN raw_crashes rc ON rc.uuid = t.crash_id AND rc.date_processed = t.date_processed

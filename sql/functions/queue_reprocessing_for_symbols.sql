@@ -2,7 +2,8 @@
 --                                p_now timestamptz DEFAULT now()) -> integer
 -- Late symbols fix old crashes: p_modules is a JSON array of {debug_file, debug_id} that just
 -- arrived in the symbol store. Every crash processed in the p_days days before p_now whose
--- stack lacked one of them (its json_dump lists the module with "missing_symbols": true) is
+-- stack lacked one of them (write_processed_crash listed the module under
+-- "modules_missing_symbols" in its processed crash document) is
 -- queued for reprocessing at reprocessing priority (queue_reprocessing, priority 1). Only the
 -- days on which missing_symbols recorded the module are searched, each through the GIN index of
 -- processed_crashes. Returns the number of crashes queued (crashes whose raw crash is gone are
@@ -48,9 +49,8 @@ BEGIN
         ON pc.date_processed >= greatest(ms.date_processed::timestamptz, v_since)
        AND pc.date_processed < ms.date_processed::timestamptz + interval '1 day'
        AND pc.date_processed <= coalesce(p_now, now())
-       AND pc.processed_crash @> jsonb_build_object('json_dump', jsonb_build_object('modules',
-               jsonb_build_array(jsonb_build_object('debug_file', mod.debug_file, 'debug_id', mod.debug_id,
-                                                    'missing_symbols', true))))
+       AND pc.processed_crash @> jsonb_build_object('modules_missing_symbols',
+               jsonb_build_array(jsonb_build_object('debug_file', mod.debug_file, 'debug_id', mod.debug_id)))
      WHERE pc.date_processed >= v_since;
     IF v_ids IS NULL THEN
         RETURN 0;
@@ -60,4 +60,4 @@ BEGIN
 END;
 $$;
 COMMENT ON FUNCTION queue_reprocessing_for_symbols(jsonb, integer, timestamptz) IS
-'Queues for reprocessing (priority 1) the crashes of the last p_days days whose stack lacked one of the given modules'' symbols (missing_symbols days, json_dump modules); returns how many. Called by save_symbols_upload; rerun-safe.';
+'Queues for reprocessing (priority 1) the crashes of the last p_days days whose stack lacked one of the given modules'' symbols (missing_symbols days, modules_missing_symbols of the documents); returns how many. Called by save_symbols_upload; rerun-safe.';

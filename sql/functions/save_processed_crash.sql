@@ -1,10 +1,12 @@
 -- save_processed_crash(p_crash_id uuid, p_processed jsonb, p_missing_symbols jsonb DEFAULT '[]',
 --                      p_claimed_by text DEFAULT NULL, p_claimed_at timestamptz DEFAULT NULL,
 --                      p_deliveries text[] DEFAULT '{}',
---                      p_delivery_delay interval DEFAULT '10 minutes') -> boolean
+--                      p_delivery_delay interval DEFAULT '10 minutes',
+--                      p_json_dump text DEFAULT NULL) -> boolean
 -- PostgreSQLCrashStorage.save_processed: stores one processed crash in the caller's
 -- transaction (write_processed_crash: reports, plugins_reports, processed_crashes,
--- missing_symbols, in the week of its date_processed) and finishes its queue row, so the rows
+-- missing_symbols, in the week of its date_processed; the stackwalker's json_dump comes apart as
+-- JSON text in p_json_dump, or inside p_processed) and finishes its queue row, so the rows
 -- and the end of the claim commit together:
 --   * with a claim token (p_claimed_by, p_claimed_at), only while that claim still holds the
 --     processing_queue row (locked FOR UPDATE): otherwise nothing is written and false is
@@ -25,7 +27,8 @@ CREATE OR REPLACE FUNCTION save_processed_crash(
     p_claimed_by text DEFAULT NULL,
     p_claimed_at timestamptz DEFAULT NULL,
     p_deliveries text[] DEFAULT '{}',
-    p_delivery_delay interval DEFAULT '10 minutes'
+    p_delivery_delay interval DEFAULT '10 minutes',
+    p_json_dump text DEFAULT NULL
 )
 RETURNS boolean
 LANGUAGE plpgsql
@@ -67,11 +70,11 @@ BEGIN
     END IF;
 
     BEGIN
-        PERFORM write_processed_crash(p_crash_id, p_processed, coalesce(p_missing_symbols, '[]'), v_date);
+        PERFORM write_processed_crash(p_crash_id, p_processed, coalesce(p_missing_symbols, '[]'), v_date, p_json_dump);
     EXCEPTION WHEN check_violation THEN
         -- 23514: no partition for that week (the writer contract)
         PERFORM weekly_report_partitions(0, v_date);
-        PERFORM write_processed_crash(p_crash_id, p_processed, coalesce(p_missing_symbols, '[]'), v_date);
+        PERFORM write_processed_crash(p_crash_id, p_processed, coalesce(p_missing_symbols, '[]'), v_date, p_json_dump);
     END;
 
     IF p_claimed_by IS NOT NULL THEN
@@ -94,5 +97,5 @@ BEGIN
     RETURN true;
 END;
 $$;
-COMMENT ON FUNCTION save_processed_crash(uuid, jsonb, jsonb, text, timestamptz, text[], interval) IS
+COMMENT ON FUNCTION save_processed_crash(uuid, jsonb, jsonb, text, timestamptz, text[], interval, text) IS
 'Stores a processed crash (reports, plugins_reports, processed_crashes, missing_symbols; replacing an earlier processing) and, under a valid claim token, deletes its processing_queue row in the same transaction (false and nothing written when the claim is lost); records pending optional-store deliveries. Called by processor workers; rerun-safe.';

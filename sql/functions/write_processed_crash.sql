@@ -1,5 +1,5 @@
 -- write_processed_crash(p_crash_id uuid, p_processed jsonb, p_missing_symbols jsonb,
---                       p_date timestamptz) -> bigint
+--                       p_date timestamptz, p_json_dump text DEFAULT NULL) -> bigint
 -- Writes one processed crash into the week of p_date (its date_processed), replacing an
 -- earlier processing of the same crash (never a second row):
 --   * reports: one row, the processed crash's fields under Socorro's _reports_table_mappings
@@ -10,9 +10,13 @@
 --     a replaced row keeps its id; update_channel is the release channel;
 --   * plugins / plugins_reports for a plugin crash (process_type 'plugin': PluginFilename,
 --     PluginName, PluginVersion);
---   * processed_crashes: the whole document (jsonb);
+--   * processed_crashes: the document (jsonb) without json_dump, and json_dump as JSON text
+--     (p_json_dump, as the processor sends it; else the document's own json_dump is moved
+--     there), so PostgreSQL does not parse and index ~150 KB of stack per crash;
 --   * missing_symbols: each {debug_file, debug_id, code_file, code_id} of p_missing_symbols
---     once per day.
+--     once per day; the document also keeps them, as {debug_file, debug_id} pairs, under
+--     "modules_missing_symbols" (a few bytes, GIN-indexed: late symbols find the crashes that
+--     lacked them without reading json_dump).
 -- Rows of an earlier processing in another week (the raw crash was saved again with another
 -- submission time) are removed first. Returns the reports id. Raises 23514 when a week has no
 -- partition: save_processed_crash creates it and calls again.
@@ -21,7 +25,8 @@ CREATE OR REPLACE FUNCTION write_processed_crash(
     p_crash_id uuid,
     p_processed jsonb,
     p_missing_symbols jsonb,
-    p_date timestamptz
+    p_date timestamptz,
+    p_json_dump text DEFAULT NULL
 )
 RETURNS bigint
 LANGUAGE plpgsql
@@ -34,7 +39,21 @@ DECLARE
     v_id      bigint;
     v_plugin  integer;
     v_channel text := p_processed->>'release_channel';
+    v_doc     jsonb := p_processed;
+    v_dump    text := p_json_dump;
 BEGIN
+    IF v_dump IS NULL AND p_processed ? 'json_dump' THEN
+        v_dump := (p_processed->'json_dump')::text;
+    END IF;
+    IF v_doc ? 'json_dump' THEN
+        v_doc := v_doc - 'json_dump';
+    END IF;
+    IF jsonb_typeof(p_missing_symbols) = 'array' AND jsonb_array_length(p_missing_symbols) > 0 THEN
+        v_doc := v_doc || jsonb_build_object('modules_missing_symbols',
+            (SELECT jsonb_agg(DISTINCT jsonb_build_object('debug_file', m->>'debug_file', 'debug_id', m->>'debug_id'))
+               FROM jsonb_array_elements(p_missing_symbols) AS m
+              WHERE coalesce(m->>'debug_file', '') <> '' AND coalesce(m->>'debug_id', '') <> ''));
+    END IF;
     -- one look-up by uuid, planned with its values (EXECUTE) so that only the partitions from
     -- v_since on are read: this processing's week, and others (the raw crash was saved again
     -- with another submission time) whose rows go
@@ -116,8 +135,8 @@ BEGIN
         VALUES (v_id, v_plugin, p_date, coalesce(p_processed->>'PluginVersion', ''));
     END IF;
 
-    INSERT INTO processed_crashes (uuid, processed_crash, date_processed)
-    VALUES (p_crash_id, p_processed, p_date);
+    INSERT INTO processed_crashes (uuid, processed_crash, date_processed, json_dump)
+    VALUES (p_crash_id, v_doc, p_date, v_dump);
 
     IF jsonb_typeof(p_missing_symbols) = 'array' AND jsonb_array_length(p_missing_symbols) > 0 THEN
         INSERT INTO missing_symbols (date_processed, debug_file, debug_id, code_file, code_id)
@@ -129,5 +148,5 @@ BEGIN
     RETURN v_id;
 END;
 $$;
-COMMENT ON FUNCTION write_processed_crash(uuid, jsonb, jsonb, timestamptz) IS
-'Writes one processed crash (reports with Socorro''s column mapping and lengths, plugins_reports, processed_crashes, missing_symbols) into its week, replacing any earlier processing of it. Called by save_processed_crash only; rerun-safe.';
+COMMENT ON FUNCTION write_processed_crash(uuid, jsonb, jsonb, timestamptz, text) IS
+'Writes one processed crash (reports with Socorro''s column mapping and lengths, plugins_reports, processed_crashes with json_dump as text, missing_symbols) into its week, replacing any earlier processing of it. Called by save_processed_crash only; rerun-safe.';

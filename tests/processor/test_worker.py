@@ -57,8 +57,16 @@ def test_a_crashpad_crash_from_the_collector_to_reports(
     assert done.stdout.startswith("stored 1 crashes in ")
     with server.connect() as conn:
         report = conn.execute("SELECT * FROM reports WHERE uuid = %s", (crash_id,)).fetchone()
-        processed = scalar(conn, "SELECT processed_crash FROM processed_crashes WHERE uuid = %s", (crash_id,))
+        stored = conn.execute(
+            "SELECT processed_crash, json_dump, processed_crash_document(processed_crash, json_dump) "
+            "AS whole FROM processed_crashes WHERE uuid = %s",
+            (crash_id,),
+        ).fetchone()
         assert scalar(conn, "SELECT count(*) FROM processing_queue") == 0
+    # the json_dump is kept as JSON text beside the jsonb document, and put back by
+    # processed_crash_document()
+    assert "json_dump" not in stored["processed_crash"] and stored["json_dump"].startswith("{")
+    processed = stored["whole"]
     assert report["signature"] == "crash_here"
     assert (report["product"], report["version"], report["release_channel"]) == ("CrashMe", "0.1", "nightly")
     assert report["build"] == "20261128"

@@ -5,6 +5,7 @@ optional-store deliveries, priority and reprocessing requests, server status."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from typing import Any
 
@@ -189,6 +190,36 @@ def test_saving_under_the_claim_writes_the_rows_and_ends_the_claim(sql: psycopg.
         "SELECT * FROM processed_crash_deliveries WHERE crash_id = %s", (crash_id,)
     ).fetchone()
     assert delivery["destination"] == "elasticsearch" and delivery["attempts"] == 0
+
+
+def test_the_json_dump_is_kept_apart_as_text_and_put_back_for_readers(sql: psycopg.Connection) -> None:
+    json_dump = {"status": "OK", "threads": [{"frames": [{"function": "crash_here", "offset": "0x1"}]}]}
+    inside = save_raw(sql)  # a document carrying its json_dump (imports, tests)
+    assert save_processed(sql, inside, processed(inside, json_dump=json_dump)) is True
+    apart = save_raw(sql)  # the processor's way: the json_dump as JSON text of its own
+    assert scalar(
+        sql,
+        "SELECT save_processed_crash(%s, %s, p_json_dump => %s)",
+        (apart, Jsonb(processed(apart)), '{"status": "OK", "threads": []}'),
+    )
+    for crash_id, expected in ((inside, json_dump), (apart, {"status": "OK", "threads": []})):
+        row = sql.execute(
+            "SELECT processed_crash, json_dump FROM processed_crashes WHERE uuid = %s", (crash_id,)
+        ).fetchone()
+        assert "json_dump" not in row["processed_crash"]
+        assert row["processed_crash"]["signature"] == "crash_here"
+        assert json.loads(row["json_dump"]) == expected
+        whole = scalar(sql, "SELECT processed_crash FROM crash_report(%s)", (crash_id,))
+        assert whole["json_dump"] == expected and whole["signature"] == "crash_here"
+    # Super Search's containment still finds the document's fields (GIN-indexed jsonb)
+    assert (
+        scalar(
+            sql,
+            "SELECT count(*) FROM processed_crashes WHERE processed_crash @> %s",
+            (Jsonb({"signature": "crash_here"}),),
+        )
+        >= 2
+    )
 
 
 def test_a_lost_claim_writes_nothing(sql: psycopg.Connection) -> None:

@@ -155,6 +155,34 @@ def copy_ceiling(url: str) -> tuple[float, int]:
     return seconds, rows
 
 
+def raw_json_dump_cost(url: str) -> tuple[float, float]:
+    """What the benchmark's stand-in for the stackwalker costs: its raw crashes carry their
+    json_dump (~95% of them; real raw crashes are a few KB of annotations), which PostgreSQL
+    turns from jsonb into text when a worker claims them and the worker parses. Returns the
+    milliseconds per crash of (PostgreSQL: reading the raw crashes minus reading them without
+    json_dump; the worker: parsing them minus parsing them without json_dump), best of 3."""
+    whole = "SELECT raw_crash::text FROM raw_crashes"
+    bare = "SELECT (raw_crash - 'json_dump')::text FROM raw_crashes"
+    timings: dict[str, list[float]] = {whole: [], bare: []}
+    parse: dict[str, list[float]] = {whole: [], bare: []}
+    with psycopg.connect(url) as conn:
+        count = conn.execute("SELECT count(*) FROM raw_crashes").fetchone()[0]
+        for _ in range(3):
+            for query in (whole, bare):
+                began = time.perf_counter()
+                texts = [row[0] for row in conn.execute(query)]
+                timings[query].append(time.perf_counter() - began)
+                began = time.perf_counter()
+                for text in texts:
+                    jsonfast.loads(text)
+                parse[query].append(time.perf_counter() - began)
+    per = 1000 / max(count, 1)
+    return (
+        (min(timings[whole]) - min(timings[bare])) * per,
+        (min(parse[whole]) - min(parse[bare])) * per,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         prog="python -m tests.bench.processor", description=__doc__.split("\n\n")[0]
@@ -206,6 +234,11 @@ def main() -> None:
         print(
             f"  ceiling: the same rows by one COPY per table: {copy_ms:.2f} ms per crash "
             f"({rows / copy_seconds:.0f} crashes/s)"
+        )
+        pg_ms, parse_ms = raw_json_dump_cost(url)
+        print(
+            f"  of which the bench's json_dump inside each raw crash (real raw crashes have none): "
+            f"PostgreSQL ~{pg_ms:.2f} ms per crash to send it, the worker ~{parse_ms:.2f} ms to parse it"
         )
         print()
         print(
