@@ -12,10 +12,12 @@ branch_labels = None
 depends_on = None
 
 FILES = [
+    "functions/signature_summary_for.sql",
     "functions/update_android_devices.sql",
     "functions/update_gccrashes.sql",
     "functions/update_graphics_devices.sql",
     "functions/update_reports_clean.sql",
+    "functions/update_reports_duplicates.sql",
     "functions/update_signature_summary_architecture.sql",
     "functions/update_signature_summary_device.sql",
     "functions/update_signature_summary_flash_version.sql",
@@ -28,6 +30,8 @@ FILES = [
     "functions/update_tcbs.sql",
     "functions/update_tcbs_build.sql",
     "tables/raw_crash_fields.sql",
+    "tables/exploitability_reports.sql",
+    "views/signature_summary.sql",
     "data/report_partition_info.sql",
 ]
 
@@ -67,15 +71,26 @@ $fill$
 """
 
 
+ALTERED = ["tables/exploitability_reports.sql"]
+INDEXES = [
+    "CREATE INDEX exploitability_reports_signature ON exploitability_reports (signature_id, report_date)"
+]
+DROP_INDEXES = ["DROP INDEX IF EXISTS exploitability_reports_signature"]
+
+
 def upgrade() -> None:
     from alembic import op
 
-    schema.upgrade_files(op, revision, FILES)
+    schema.upgrade_files(op, revision, FILES, altered=ALTERED)
+    for statement in INDEXES:
+        op.get_bind().exec_driver_sql(statement)
     op.get_bind().exec_driver_sql(FILL_RAW_CRASH_FIELDS)
 
 
 def downgrade() -> None:
     from alembic import op
 
-    schema.downgrade_files(op, revision, FILES)
+    for statement in DROP_INDEXES:
+        op.get_bind().exec_driver_sql(statement)
+    schema.downgrade_files(op, revision, FILES, altered=ALTERED)
     op.get_bind().exec_driver_sql("DELETE FROM report_partition_info WHERE table_name = 'raw_crash_fields'")
