@@ -17,8 +17,11 @@
 --     (FlashProcessDump) of plugin crashes;
 --   * rows with no channel or no product version go to reports_bad with the reason, the others
 --     to reports_clean; their email, url, comments and app notes (when any is non-blank) to
---     reports_user_info. reports_bad keeps the 2 days before the period.
--- Idempotent: the period's rows in reports_clean, reports_user_info and reports_bad are
+--     reports_user_info. reports_bad keeps the 2 days before the period;
+--   * the period's raw crashes with report-relevant annotations (IsGarbageCollecting,
+--     FlashProcessDump, Android_*, AdapterVendorID/AdapterDeviceID) are copied to
+--     raw_crash_fields, which the daily procedures read instead of the raw documents.
+-- Idempotent: the period's rows in reports_clean, reports_user_info, raw_crash_fields and reports_bad are
 -- replaced, and the period is recorded in reports_clean_runs (reports_clean_done reads it).
 -- checkdata refuses a period that has not ended yet (its crashes are still arriving); periods
 -- longer than a day are refused (use backfill_reports_clean). analyze_it ANALYZEs a partition
@@ -331,4 +334,4 @@ BEGIN
 END;
 $$;
 COMMENT ON FUNCTION update_reports_clean(timestamptz, interval, boolean, boolean) IS
-'Normalises the processed reports of [fromtime, fromtime+fortime) into reports_clean (lookups, channel, OS, product version incl. beta build matching, duplicates), rejects to reports_bad, private fields to reports_user_info; logs the period in reports_clean_runs. Hourly reports-clean job / backfills; replaces the period, rerun-safe.';
+'Normalises the processed reports of [fromtime, fromtime+fortime) into reports_clean (lookups, channel, OS, product version incl. beta build matching, duplicates), rejects to reports_bad, private fields to reports_user_info, raw-crash annotations to raw_crash_fields; logs the period in reports_clean_runs. Hourly reports-clean job / backfills; replaces the period, rerun-safe.';
