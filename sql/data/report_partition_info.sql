@@ -19,7 +19,9 @@ INSERT INTO report_partition_info (table_name, build_order, keys, indexes, fkeys
     ('reports_clean', 7, '{uuid}',
      '{date_processed,"signature_id,product_version_id,date_processed","product_version_id,date_processed"}',
      '{}', 'date_processed', 'TIMESTAMPTZ', false),
-    ('reports_user_info', 8, '{uuid}', '{}', '{}', 'date_processed', 'TIMESTAMPTZ', false)
+    ('reports_user_info', 8, '{uuid}', '{}', '{}', 'date_processed', 'TIMESTAMPTZ', false),
+    -- the report-relevant raw-crash annotations, copied by update_reports_clean (emptied with raw_crashes)
+    ('raw_crash_fields', 9, '{}', '{date_processed}', '{}', 'date_processed', 'TIMESTAMPTZ', true)
 ON CONFLICT DO NOTHING;
 
 -- The signature summary tables of the report pipeline (issue 6), partitioned by report_date: the

@@ -1,7 +1,7 @@
 -- update_gccrashes(updateday date, checkdata boolean DEFAULT true, check_period interval DEFAULT '1 hour') -> boolean
 -- Garbage-collection crashes of nightly builds for the UTC day: per nightly product version and
 -- build (numeric, 10+ digits, in its first 7 days), the crashes whose raw crash says
--- IsGarbageCollecting = '1', the ADI of the build's date (build_adu, all OSes) and
+-- IsGarbageCollecting = '1' (raw_crash_fields), the ADI of the build's date (build_adu, all OSes) and
 -- gc_count_madu = crash_madu(gc crashes, ADI) (per million ADI). Every build that crashed
 -- that day gets a row. (Socorro joined build_adu on the version alone, multiplying ADI by the
 -- number of its rows; here ADI is the build date's.)
@@ -23,10 +23,10 @@ BEGIN
         RETURN false;
     END IF;
     CREATE TEMP TABLE gc_day ON COMMIT DROP AS
-    SELECT DISTINCT rc.uuid::text AS uuid
-      FROM raw_crashes rc
-     WHERE rc.date_processed >= v_start AND rc.date_processed < v_end
-       AND rc.raw_crash ->> 'IsGarbageCollecting' = '1';
+    SELECT DISTINCT f.uuid
+      FROM raw_crash_fields f
+     WHERE f.date_processed >= v_start AND f.date_processed < v_end
+       AND f.is_garbage_collecting;
 
     DELETE FROM gccrashes WHERE report_date = updateday;
     INSERT INTO gccrashes (report_date, product_version_id, build, gc_count, adu, gc_count_madu)

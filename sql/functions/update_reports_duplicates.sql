@@ -30,16 +30,24 @@ BEGIN
     PERFORM matview_lock('update_reports_duplicates');
 
     -- Only reports sharing their 13 fields with another can be duplicates: find those through a
-    -- 64-bit hash of the fields first (one cheap aggregate), then group them exactly.
-    WITH keyed AS (
+    -- 64-bit hash of the fields first (one cheap aggregate over the hashes alone), then read the
+    -- reports of the shared hashes again and group them exactly. (Keeping whole rows from the
+    -- first pass would spill the day's reports to a temporary file and read them back.)
+    WITH shared AS (
+        SELECT hashtextextended(concat_ws(E'\x1f', r.product, r.version, r.build, r.signature, r.cpu_name,
+                                          r.cpu_info, r.os_name, r.os_version, r.address, r.topmost_filenames,
+                                          r.reason, r.app_notes, r.url), 0) AS fields_hash
+          FROM reports r
+         WHERE r.date_processed >= start_time AND r.date_processed < end_time
+         GROUP BY 1
+        HAVING count(*) > 1
+    ),
+    keyed AS (
         SELECT r.*, hashtextextended(concat_ws(E'\x1f', r.product, r.version, r.build, r.signature, r.cpu_name,
                                                r.cpu_info, r.os_name, r.os_version, r.address, r.topmost_filenames,
                                                r.reason, r.app_notes, r.url), 0) AS fields_hash
           FROM reports r
          WHERE r.date_processed >= start_time AND r.date_processed < end_time
-    ),
-    shared AS (
-        SELECT k.fields_hash FROM keyed k GROUP BY k.fields_hash HAVING count(*) > 1
     ),
     grouped AS (
         SELECT r.uuid::text AS uuid, r.date_processed, r.client_crash_date, r.uptime, r.install_age,

@@ -1,5 +1,5 @@
 -- update_signature_summary_device(updateday date, checkdata boolean DEFAULT true, check_period interval DEFAULT '1 hour') -> boolean
--- Signature summary for the UTC day: the crashes of each signature per Android device (raw crash Android_* annotations; android_devices), inside each version's window; rapid-beta
+-- Signature summary for the UTC day: the crashes of each signature per Android device (raw crash Android_* annotations from raw_crash_fields; android_devices), inside each version's window; rapid-beta
 -- parents counted from their betas. Writes the day's weekly partition of signature_summary_device
 -- (created through the registry when missing).
 -- Needs reports_clean complete for the day. Returns false when already done (checkdata);
@@ -24,15 +24,14 @@ BEGIN
         PERFORM update_android_devices(updateday);
     END IF;
     CREATE TEMP TABLE sst_device_raw ON COMMIT DROP AS
-    SELECT rc.uuid::text AS uuid, btrim(rc.raw_crash ->> 'Android_CPU_ABI') AS cpu_abi,
-           btrim(rc.raw_crash ->> 'Android_Manufacturer') AS manufacturer,
-           btrim(rc.raw_crash ->> 'Android_Model') AS model, btrim(rc.raw_crash ->> 'Android_Version') AS version
-      FROM raw_crashes rc
-     WHERE rc.date_processed >= v_start AND rc.date_processed < v_end
-       AND rc.raw_crash ? 'Android_Model';
+    SELECT f.uuid, btrim(f.android_cpu_abi) AS cpu_abi, btrim(f.android_manufacturer) AS manufacturer,
+           btrim(f.android_model) AS model, btrim(f.android_version) AS version
+      FROM raw_crash_fields f
+     WHERE f.date_processed >= v_start AND f.date_processed < v_end
+       AND f.has_android_model;
     DELETE FROM signature_summary_device WHERE report_date = updateday;
     INSERT INTO signature_summary_device (signature_id, android_device_id, product_version_id, product_name, version_string, report_date, report_count)
-    SELECT rc.signature_id, ad.android_device_id, t.product_version_id, tv.product_name, tv.version_string, updateday,
+    SELECT rc.signature_id, ad.android_device_id, tv.product_version_id, tv.product_name, tv.version_string, updateday,
            count(*)
       FROM reports_clean rc
       JOIN product_versions pv ON pv.product_version_id = rc.product_version_id
@@ -44,7 +43,7 @@ BEGIN
      WHERE rc.date_processed >= v_start AND rc.date_processed < v_end
        AND tstz_between(rc.date_processed, pv.build_date, pv.sunset_date)
        AND t.product_version_id IS NOT NULL
-     GROUP BY rc.signature_id, ad.android_device_id, t.product_version_id, tv.product_name, tv.version_string;
+     GROUP BY rc.signature_id, ad.android_device_id, tv.product_version_id, tv.product_name, tv.version_string;
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     DROP TABLE pg_temp.sst_device_raw;
     RETURN matview_finish('update_signature_summary_device', updateday, v_rows);

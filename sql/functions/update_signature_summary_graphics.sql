@@ -1,5 +1,5 @@
 -- update_signature_summary_graphics(updateday date, checkdata boolean DEFAULT true, check_period interval DEFAULT '1 hour') -> boolean
--- Signature summary for the UTC day: the crashes of each signature per graphics adapter (raw crash AdapterVendorID / AdapterDeviceID; graphics_device), inside each version's window; rapid-beta
+-- Signature summary for the UTC day: the crashes of each signature per graphics adapter (raw crash AdapterVendorID / AdapterDeviceID from raw_crash_fields; graphics_device), inside each version's window; rapid-beta
 -- parents counted from their betas. Writes the day's weekly partition of signature_summary_graphics
 -- (created through the registry when missing).
 -- Needs reports_clean complete for the day. Returns false when already done (checkdata);
@@ -24,14 +24,13 @@ BEGIN
         PERFORM update_graphics_devices(updateday);
     END IF;
     CREATE TEMP TABLE sst_graphics_raw ON COMMIT DROP AS
-    SELECT rc.uuid::text AS uuid, lower(btrim(rc.raw_crash ->> 'AdapterVendorID')) AS vendor_hex,
-           lower(btrim(rc.raw_crash ->> 'AdapterDeviceID')) AS adapter_hex
-      FROM raw_crashes rc
-     WHERE rc.date_processed >= v_start AND rc.date_processed < v_end
-       AND rc.raw_crash ? 'AdapterDeviceID';
+    SELECT f.uuid, lower(btrim(f.adapter_vendor_id)) AS vendor_hex, lower(btrim(f.adapter_device_id)) AS adapter_hex
+      FROM raw_crash_fields f
+     WHERE f.date_processed >= v_start AND f.date_processed < v_end
+       AND f.has_adapter_device_id;
     DELETE FROM signature_summary_graphics WHERE report_date = updateday;
     INSERT INTO signature_summary_graphics (signature_id, graphics_device_id, product_version_id, product_name, version_string, report_date, report_count)
-    SELECT rc.signature_id, gd.graphics_device_id, t.product_version_id, tv.product_name, tv.version_string, updateday,
+    SELECT rc.signature_id, gd.graphics_device_id, tv.product_version_id, tv.product_name, tv.version_string, updateday,
            count(*)
       FROM reports_clean rc
       JOIN product_versions pv ON pv.product_version_id = rc.product_version_id
@@ -42,7 +41,7 @@ BEGIN
      WHERE rc.date_processed >= v_start AND rc.date_processed < v_end
        AND tstz_between(rc.date_processed, pv.build_date, pv.sunset_date)
        AND t.product_version_id IS NOT NULL
-     GROUP BY rc.signature_id, gd.graphics_device_id, t.product_version_id, tv.product_name, tv.version_string;
+     GROUP BY rc.signature_id, gd.graphics_device_id, tv.product_version_id, tv.product_name, tv.version_string;
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     DROP TABLE pg_temp.sst_graphics_raw;
     RETURN matview_finish('update_signature_summary_graphics', updateday, v_rows);

@@ -22,7 +22,7 @@ BEGIN
     PERFORM ensure_weekly_partitions(v_start, v_end, 'signature_summary_uptime');
     DELETE FROM signature_summary_uptime WHERE report_date = updateday;
     INSERT INTO signature_summary_uptime (signature_id, uptime_string, product_version_id, product_name, version_string, report_date, report_count)
-    SELECT rc.signature_id, ul.uptime_string, t.product_version_id, tv.product_name, tv.version_string, updateday,
+    SELECT rc.signature_id, ul.uptime_string, tv.product_version_id, tv.product_name, tv.version_string, updateday,
            count(*)
       FROM reports_clean rc
       JOIN product_versions pv ON pv.product_version_id = rc.product_version_id
@@ -32,7 +32,7 @@ BEGIN
      WHERE rc.date_processed >= v_start AND rc.date_processed < v_end
        AND tstz_between(rc.date_processed, pv.build_date, pv.sunset_date)
        AND t.product_version_id IS NOT NULL
-     GROUP BY rc.signature_id, ul.uptime_string, t.product_version_id, tv.product_name, tv.version_string;
+     GROUP BY rc.signature_id, ul.uptime_level, ul.uptime_string, tv.product_version_id, tv.product_name, tv.version_string;
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     RETURN matview_finish('update_signature_summary_uptime', updateday, v_rows);
 END;

@@ -3,7 +3,7 @@
 -- version's [build_date, sunset_date] window, counted per (signature, product version,
 -- process type, channel): all crashes; Windows / Mac OS X / Linux; with a hang id; with an
 -- uptime under a minute (startup); and during garbage collection (the raw crash's
--- IsGarbageCollecting = '1'). Rapid-beta parents get the sum of their betas.
+-- IsGarbageCollecting = '1', from raw_crash_fields). Rapid-beta parents get the sum of their betas.
 -- Needs reports_clean complete for the day. Returns false when already done (checkdata);
 -- otherwise replaces the day.
 -- Callers: the tcbs job (daily), backfill_tcbs, backfill_matviews. Rerun-safe.
@@ -23,10 +23,10 @@ BEGIN
     END IF;
 
     CREATE TEMP TABLE tcbs_gc ON COMMIT DROP AS
-    SELECT DISTINCT rc.uuid::text AS uuid
-      FROM raw_crashes rc
-     WHERE rc.date_processed >= v_start AND rc.date_processed < v_end
-       AND rc.raw_crash ->> 'IsGarbageCollecting' = '1';
+    SELECT DISTINCT f.uuid
+      FROM raw_crash_fields f
+     WHERE f.date_processed >= v_start AND f.date_processed < v_end
+       AND f.is_garbage_collecting;
 
     DELETE FROM tcbs WHERE report_date = updateday;
     INSERT INTO tcbs (signature_id, report_date, product_version_id, process_type, release_channel,

@@ -21,10 +21,10 @@ BEGIN
     END IF;
 
     CREATE TEMP TABLE tcbs_build_gc ON COMMIT DROP AS
-    SELECT DISTINCT rc.uuid::text AS uuid
-      FROM raw_crashes rc
-     WHERE rc.date_processed >= v_start AND rc.date_processed < v_end
-       AND rc.raw_crash ->> 'IsGarbageCollecting' = '1';
+    SELECT DISTINCT f.uuid
+      FROM raw_crash_fields f
+     WHERE f.date_processed >= v_start AND f.date_processed < v_end
+       AND f.is_garbage_collecting;
 
     DELETE FROM tcbs_build WHERE report_date = updateday;
     INSERT INTO tcbs_build (signature_id, build_date, report_date, product_version_id, process_type, release_channel,

@@ -3,9 +3,13 @@ smaller history, all made by the demo generator (pyapp.demo) and loaded with COP
 
     .venv/bin/python tests/bench/reports.py [--crashes 1000000] [--history-days 30]
                                             [--history-per-day 30000] [--database-url URL]
+                                            [--data-dir DIR [--history-again]]
 
 Without --database-url it runs a private PostgreSQL (the embedded cluster) in a temporary
-directory. It prints:
+directory; with --data-dir it keeps that cluster in DIR (created on the first run) and reuses
+the crashes already loaded there (generating 1 million crashes takes a while): the big day is
+then the last day that holds crashes, and the chain recomputes it (replace). --history-again
+reruns the 30 days of history reports too (after a change to the procedures). It prints:
   * the time of each procedure of the daily chain for the big day (report_chain() order, each
     in its own transaction, as `crashstats reports daily` runs them), and the total;
   * beside it the floor: one sequential count(*) GROUP BY signature over that day's reports
@@ -160,6 +164,24 @@ def view_queries(conn: psycopg.Connection, day: dt.date) -> list[tuple[str, str,
     ]
 
 
+def loaded_day(url: str, crashes: int) -> dt.date | None:
+    """The big day of crashes already loaded (the last day with at least `crashes` reports)."""
+    with psycopg.connect(url, row_factory=dict_row) as conn:
+        last = conn.execute(
+            "SELECT max(date_processed) AS last FROM reports"
+            " WHERE date_processed > now() - interval '60 days'"
+        ).fetchone()["last"]
+        if last is None:
+            return None
+        day = last.astimezone(dt.UTC).date()
+        start = dt.datetime.combine(day, dt.time(0), tzinfo=dt.UTC)
+        count = conn.execute(
+            "SELECT count(*) AS n FROM reports WHERE date_processed >= %s AND date_processed < %s",
+            (start, start + dt.timedelta(days=1)),
+        ).fetchone()["n"]
+    return day if count >= crashes else None
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--crashes", type=int, default=1_000_000, help="crashes on the big day")
@@ -167,44 +189,63 @@ def main() -> int:
     parser.add_argument("--history-per-day", type=int, default=30_000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--database-url", help="an empty database to use (default: a private cluster)")
+    parser.add_argument("--data-dir", type=Path, help="keep the cluster and its data here and reuse them")
+    parser.add_argument("--port", type=int, help="port of the --data-dir cluster (default: a free one)")
+    parser.add_argument(
+        "--history-again", action="store_true", help="with reused data: rerun the history reports too"
+    )
     args = parser.parse_args()
 
     cluster = None
     tmp = None
     if args.database_url:
         url = args.database_url
+    elif args.data_dir:
+        cluster = EmbeddedCluster(args.data_dir.resolve(), port=args.port or free_port())
+        url = cluster.start()
     else:
         tmp = tempfile.TemporaryDirectory(prefix="crashstats-bench-", dir="/tmp")
         cluster = EmbeddedCluster(Path(tmp.name), port=free_port())
         url = cluster.start()
     try:
         migrate.upgrade(url)
-        day = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
+        day = loaded_day(url, args.crashes) if args.data_dir else None
+        replace = day is not None
+        if day is None:
+            day = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
         first = day - dt.timedelta(days=args.history_days)
-        say(
-            f"loading {args.history_days} days x {args.history_per_day} crashes, then {args.crashes} on {day}"
-        )
-        started = time.perf_counter()
-        load.generate(
-            url,
-            days=args.history_days + 1,
-            per_day=args.history_per_day,
-            seed=args.seed,
-            last_day=day,
-            last_day_count=args.crashes,
-        )
-        say(f"  loaded in {time.perf_counter() - started:.1f} s")
-        started = time.perf_counter()
-        reports.backfill(url, first, day - dt.timedelta(days=1))
-        say(
-            f"  history reports (backfill_matviews over {args.history_days} days) in "
-            f"{time.perf_counter() - started:.1f} s"
-        )
+        if replace:
+            say(f"reusing the crashes loaded in {args.data_dir}: big day {day}")
+        else:
+            say(
+                f"loading {args.history_days} days x {args.history_per_day} crashes, then {args.crashes}"
+                f" on {day}"
+            )
+            started = time.perf_counter()
+            load.generate(
+                url,
+                days=args.history_days + 1,
+                per_day=args.history_per_day,
+                seed=args.seed,
+                last_day=day,
+                last_day_count=args.crashes,
+            )
+            say(f"  loaded in {time.perf_counter() - started:.1f} s")
+        if not replace or args.history_again:
+            started = time.perf_counter()
+            reports.backfill(url, first, day - dt.timedelta(days=1))
+            say(
+                f"  history reports (backfill_matviews over {args.history_days} days) in "
+                f"{time.perf_counter() - started:.1f} s"
+            )
         with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute("VACUUM ANALYZE")
+            # reused data was vacuumed by the run that loaded it: fresh statistics are enough
+            conn.execute("ANALYZE" if replace and not args.history_again else "VACUUM ANALYZE")
 
         say(f"\ndaily chain for {day} ({args.crashes} crashes):")
-        timings = reports.run_day(url, day, on_step=lambda t: say(f"  {t.proc_name:42s} {t.seconds:8.2f} s"))
+        timings = reports.run_day(
+            url, day, replace=replace, on_step=lambda t: say(f"  {t.proc_name:42s} {t.seconds:8.2f} s")
+        )
         total = sum(t.seconds for t in timings)
 
         with psycopg.connect(url, row_factory=dict_row, autocommit=True) as conn:

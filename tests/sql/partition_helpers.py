@@ -16,6 +16,7 @@ DATE_PROCESSED_TABLES = (
     "missing_symbols",
     "reports_clean",
     "reports_user_info",
+    "raw_crash_fields",
 )
 
 #: every seed row of report_partition_info, in build order
@@ -28,6 +29,7 @@ REGISTRY = (
     "missing_symbols",
     "reports_clean",
     "reports_user_info",
+    "raw_crash_fields",
     "signature_summary_products",
     "signature_summary_installations",
     "signature_summary_uptime",

@@ -130,7 +130,7 @@ def run_wrk(
         [
             "wrk",
             "-t",
-            "2",
+            str(min(2, connections)),  # wrk refuses more threads than connections
             "-c",
             str(connections),
             "-d",

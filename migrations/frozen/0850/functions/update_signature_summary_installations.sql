@@ -1,0 +1,40 @@
+-- update_signature_summary_installations(updateday date, checkdata boolean DEFAULT true, check_period interval DEFAULT '1 hour') -> boolean
+-- Signature summary for the UTC day: the crashes of each signature and the distinct installations they came from (count of distinct client_crash_date - install_age, Socorro's estimate), inside each version's window; rapid-beta
+-- parents counted from their betas. Writes the day's weekly partition of signature_summary_installations
+-- (created through the registry when missing).
+-- Needs reports_clean complete for the day. Returns false when already done (checkdata);
+-- otherwise replaces the day.
+-- Callers: the signature-summary jobs (daily), backfill_signature_summary_installations, backfill_matviews. Rerun-safe.
+CREATE OR REPLACE FUNCTION update_signature_summary_installations(updateday date, checkdata boolean DEFAULT true, check_period interval DEFAULT '1 hour')
+RETURNS boolean
+LANGUAGE plpgsql
+SET "TimeZone" TO 'UTC'
+SET work_mem TO '256MB'
+AS $$
+DECLARE
+    v_start timestamptz := updateday::timestamp AT TIME ZONE 'UTC';
+    v_end   timestamptz := (updateday + 1)::timestamp AT TIME ZONE 'UTC';
+    v_rows  bigint;
+BEGIN
+    IF NOT matview_begin('update_signature_summary_installations', updateday, checkdata, check_period, 'reports_clean') THEN
+        RETURN false;
+    END IF;
+    PERFORM ensure_weekly_partitions(v_start, v_end, 'signature_summary_installations');
+    DELETE FROM signature_summary_installations WHERE report_date = updateday;
+    INSERT INTO signature_summary_installations (signature_id, product_version_id, product_name, version_string, report_date, crash_count, install_count)
+    SELECT rc.signature_id, tv.product_version_id, tv.product_name, tv.version_string, updateday, count(*),
+           count(DISTINCT rc.client_crash_date - rc.install_age)
+      FROM reports_clean rc
+      JOIN product_versions pv ON pv.product_version_id = rc.product_version_id
+     CROSS JOIN LATERAL (VALUES (pv.product_version_id), (pv.rapid_beta_id)) AS t(product_version_id)
+      JOIN product_versions tv ON tv.product_version_id = t.product_version_id
+     WHERE rc.date_processed >= v_start AND rc.date_processed < v_end
+       AND tstz_between(rc.date_processed, pv.build_date, pv.sunset_date)
+       AND t.product_version_id IS NOT NULL
+     GROUP BY rc.signature_id, tv.product_version_id, tv.product_name, tv.version_string;
+    GET DIAGNOSTICS v_rows = ROW_COUNT;
+    RETURN matview_finish('update_signature_summary_installations', updateday, v_rows);
+END;
+$$;
+COMMENT ON FUNCTION update_signature_summary_installations(date, boolean, interval) IS
+'Fills signature_summary_installations for a day: crashes and distinct installations per signature and version (rapid-beta parents included). Signature-summary job / backfill_matviews; needs reports_clean; replaces the day, rerun-safe.';
