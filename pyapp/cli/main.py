@@ -20,7 +20,9 @@ from pyapp.cli import (
     serve_cmd,
     setup_cmd,
     submit_cmd,
+    tokens_cmd,
     up_cmd,
+    users_cmd,
 )
 from pyapp.cli.base import ArgumentParser, Context, setup_logging
 from pyapp.errors import CrashstatsError
@@ -41,6 +43,8 @@ COMMANDS = (
     adi_cmd,
     reports_cmd,
     demo_cmd,
+    users_cmd,
+    tokens_cmd,
     config_cmd,
 )
 
