@@ -506,6 +506,7 @@ def skiplist_change(delete: bool) -> Callable[[Ctx, dict[str, Any]], Page]:
                     "t": f"{v['category']}: {v['rule']}",
                 },
             )
+            conn.execute("SELECT bump_cache_generation('skip list changed')")
         return Page(
             "api.html",
             "Skip list",

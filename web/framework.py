@@ -270,7 +270,10 @@ def request_format() -> str:
 
 def cache_request_key(fmt: str) -> str:
     request = bottle.request
-    query = sorted((k, v) for k, v in request.query.allitems() if k != "format")
+    # ?format= picks the output format of a page, but is data for an API endpoint whose format
+    # is forced (RawCrash's format=meta|raw): then it is part of the key
+    forced = "crashstats.format" in request.environ
+    query = sorted((k, v) for k, v in request.query.allitems() if forced or k != "format")
     return f"{request.method} {request.path}?{urlencode(query)} {fmt}"
 
 
