@@ -55,4 +55,3 @@ def test_no_generated_request_gets_a_server_error(site: SiteServer, who: str, tm
     assert result.returncode == 0, output[-6000:] + "\n--- server log ---\n" + site.log()[-4000:]
     passed = re.search(r"(\d+) passed", output)
     assert passed and int(passed.group(1)) > 200, output[-3000:]  # the cases did run
-    assert "failed" not in output.rsplit("Seed:", 1)[0].rsplit("\n\n", 2)[-1], output[-3000:]
