@@ -15,6 +15,7 @@ from typing import Any
 import bottle
 
 from pyapp import accounts, errors
+from pyapp.queries import QUERIES
 from web import auth
 from web.framework import CONTENT_TYPES, render_html
 from web.site import Site
@@ -252,7 +253,7 @@ def tokens_page(site: Site) -> Callable[..., Any]:
             new_token=new_token,
             permissions=sorted(viewer.permissions)
             if not viewer.is_superuser
-            else [r["name"] for r in site.rows("SELECT name FROM auth_permissions ORDER BY name")],
+            else [r["name"] for r in site.rows(QUERIES["admin_permissions"])],
             default_days=site.config["CRASHSTATS_API_TOKEN_DAYS"],
             today=dt.datetime.now(dt.UTC),
         )

@@ -150,7 +150,12 @@ def test_write_endpoints_need_their_permission(site: SiteServer) -> None:
 
 def test_rate_limits(site_data, memcached: Memcached, tmp_path) -> None:
     with run_site(
-        site_data, memcached, tmp_path, CRASHSTATS_API_RATE_ANONYMOUS="3", CRASHSTATS_API_RATE_USER="6"
+        site_data,
+        memcached,
+        tmp_path,
+        CRASHSTATS_API_RATE_ANONYMOUS="3",
+        CRASHSTATS_API_RATE_USER="6",
+        SESSION_COOKIE_SECURE="True",
     ) as server:
         # counters are per minute and shared with the other site server (same address): start
         # early in a fresh minute with none
@@ -170,3 +175,8 @@ def test_rate_limits(site_data, memcached: Memcached, tmp_path) -> None:
         assert with_token == [200] * 6 + [429]
         # the pages are not limited
         assert server.get("/status/").status == 200
+        # SESSION_COOKIE_SECURE=True: both cookies are Secure
+        browser = WebClient.of(server.base)
+        reply = browser.login(user.email)
+        cookies = reply.headers["set-cookie"]
+        assert len(cookies) == 2 and all("; Secure" in c for c in cookies), cookies
