@@ -53,5 +53,5 @@ def test_no_generated_request_gets_a_server_error(site: SiteServer, who: str, tm
     result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=1500, cwd=tmp_path)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-6000:] + "\n--- server log ---\n" + site.log()[-4000:]
-    passed = re.search(r"(\d+) passed", output)
-    assert passed and int(passed.group(1)) > 200, output[-3000:]  # the cases did run
+    cases = re.search(r"(\d+) generated, (\d+) passed", output)
+    assert cases and int(cases.group(2)) == int(cases.group(1)) > 200, output[-3000:]  # the cases did run
