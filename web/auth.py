@@ -189,7 +189,13 @@ def check_csrf(site: Site) -> None:
 
 def safe_next(target: str | None) -> str:
     """A local path to go to after signing in (never another site)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    if (
+        not target
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or any(ord(c) < 33 or ord(c) == 127 for c in target)
+    ):
         return "/"
     return target
 
