@@ -818,14 +818,15 @@ def rate_limit(site: Site) -> None:
 
 def endpoint_callback(site: Site, endpoint: Endpoint) -> Callable[..., Any]:
     def handler(ctx: Ctx) -> Page:
-        values = parse(endpoint, request_params())
-        ctx.filters.update({k: v for k, v in values.items() if v not in (None, [])})
+        # the permission first: without it, nothing about the parameters is answered
         missing = [p for p in endpoint.permissions if not ctx.viewer.has_perm(p)]
         if missing:
             raise Forbidden(
                 f"{endpoint.name} needs the permission{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
                 hint="sign in, or send an API token holding it as the Auth-Token header",
             )
+        values = parse(endpoint, request_params())
+        ctx.filters.update({k: v for k, v in values.items() if v not in (None, [])})
         return endpoint.handler(ctx, values)
 
     served = serve(site, handler)

@@ -212,10 +212,21 @@ def test_tokens_cli_expiry_and_revocation(site: SiteServer) -> None:
     assert SECRET_EMAIL not in client(site).get(crash, headers={"Auth-Token": token2}).text
 
 
-PRIVATE = {  # page or endpoint -> the permission it needs
-    "/exploitability/": "view_exploitability",
-    "/api/UnredactedCrash/?crash_id={nasty}": "view_pii",
-    "/api/RawCrash/?crash_id={nasty}&format=raw": "view_rawdump",
+PRIVATE = {  # page or endpoint -> the permissions it needs
+    "/exploitability/": ("view_exploitability",),
+    "/api/UnredactedCrash/?crash_id={nasty}": ("view_pii", "view_exploitability"),
+    "/api/RawCrash/?crash_id={nasty}&format=raw": ("view_rawdump",),
+}
+#: write endpoints probed with an empty body: 403 without the permission, 400 (a required
+#: parameter missing) with it, so nothing is written
+WRITES = {
+    ("POST", "/api/Products/"): "manage_releases",
+    ("POST", "/api/Releases/"): "manage_releases",
+    ("PUT", "/api/ReleasesFeatured/"): "manage_releases",
+    ("POST", "/api/Reprocessing/"): "reprocess_crashes",
+    ("POST", "/api/Priorityjob/"): "reprocess_crashes",
+    ("POST", "/api/SkipList/"): "manage_skiplist",
+    ("DELETE", "/api/SkipList/"): "manage_skiplist",
 }
 SUPER = [
     "/admin/",
@@ -226,36 +237,51 @@ SUPER = [
     "/admin/releases/",
     "/admin/featured-versions/",
 ]
+ALL_PERMISSIONS = [
+    "view_pii",
+    "view_rawdump",
+    "view_exploitability",
+    "view_flash_exploitability",
+    "run_custom_queries",
+    "run_long_queries",
+    "upload_symbols",
+    "view_all_symbol_uploads",
+    "reprocess_crashes",
+    "manage_releases",
+    "manage_skiplist",
+]
 
 
-@pytest.mark.parametrize(
-    "who", ["anonymous", "signed_in", "view_exploitability", "view_pii", "view_rawdump", "superuser"]
-)
+@pytest.mark.parametrize("who", ["anonymous", "signed_in", *ALL_PERMISSIONS, "superuser"])
 def test_the_permission_matrix(site: SiteServer, who: str) -> None:
     web = client(site)
+    api = client(site)
     held: set[str] = set()
     if who != "anonymous":
-        perms = [who] if who.startswith("view_") else []
-        if who == "view_pii":
-            perms = ["view_pii", "view_exploitability"]  # UnredactedCrash needs both, as in Socorro
+        perms = [who] if who in ALL_PERMISSIONS else []
         user = create_user(site.data.url, permissions=perms, superuser=who == "superuser")
         web.login(user.email)
-        held = set(perms)
-    for template, permission in PRIVATE.items():
+        held = set(ALL_PERMISSIONS) if who == "superuser" else set(perms)
+        api.headers["Auth-Token"] = create_token(site.data.url, user, sorted(held))
+    for template, needed in PRIVATE.items():
         path = template.format(nasty=site.data.nasty_id)
-        status = web.get(path).status
-        allowed = who == "superuser" or permission in held
-        if allowed:
-            assert status in (200, 404), (path, status)  # 404: the dump file is not in this data set
-        else:
-            assert status == 403, (path, status)
+        for caller in (web, api):
+            status = caller.get(path).status
+            if set(needed) <= held:
+                assert status in (200, 404), (path, status)  # 404: the dump file is not in this data set
+            else:
+                assert status == 403, (path, status)
+    for (method, path), needed in WRITES.items():
+        status = api.request(method, path, b"", {"Content-Type": "application/x-www-form-urlencoded"}).status
+        assert status == (400 if needed in held else 403), (method, path, status)
     for path in SUPER:
         status = web.get(path).status
         expected = 200 if who == "superuser" else 303 if who == "anonymous" else 403
         assert status == expected, (path, status)
+        assert api.get(path).status in (303, 401, 403)  # a token never opens the admin
     crash = web.get(f"/report/index/{site.data.nasty_id}.json").json()
-    assert ("email" in crash["processed_crash"]) == (who in ("view_pii", "superuser"))
-    assert ("exploitability" in crash["processed_crash"]) == (
-        who in ("view_exploitability", "view_pii", "superuser")
-    )
-    assert crash["can_see_dumps"] == (who in ("view_rawdump", "superuser"))
+    assert ("email" in crash["processed_crash"]) == ("view_pii" in held)
+    assert ("exploitability" in crash["processed_crash"]) == ("view_exploitability" in held)
+    assert crash["can_see_dumps"] == ("view_rawdump" in held)
+    fields = web.get("/api/SuperSearch/?email=~piimarker").status
+    assert fields == (200 if "view_pii" in held else 403)
