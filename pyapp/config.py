@@ -208,6 +208,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DEFAULT_PRODUCT", "str", "KillerApp", "product shown at /"),
     Setting("SECRET_KEY", "secret", None, "key signing sessions and CSRF tokens"),
     Setting("SESSION_COOKIE_SECURE", "bool", False, "send session cookies over HTTPS only"),
+    # --- accounts, admin and API (issue 9) ------------------------------------------------
+    Setting("SESSION_COOKIE_AGE", "int", 1209600, "seconds a sign-in lasts (default 14 days)"),
+    Setting("CRASHSTATS_LOGIN_MAX_FAILURES", "int", 5, "failed sign-ins of an e-mail before it is blocked"),
+    Setting("CRASHSTATS_LOGIN_BLOCK_MINUTES", "int", 15, "minutes the failed sign-ins are counted"),
+    Setting("CRASHSTATS_API_RATE_ANONYMOUS", "int", 10, "API requests per minute without a token or session"),
+    Setting("CRASHSTATS_API_RATE_USER", "int", 100, "API requests per minute of a signed-in user or token"),
+    Setting("CRASHSTATS_API_TOKEN_DAYS", "int", 90, "days a new API token lasts unless told otherwise"),
     Setting("CACHE_LOCATION", "list", [], "memcached servers, host:port, comma-separated"),
     Setting("CACHE_KEY_PREFIX", "str", "socorro", "prefix of every memcached key"),
     Setting("CACHE_MIDDLEWARE", "bool", True, "cache rendered pages"),

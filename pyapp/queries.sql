@@ -109,3 +109,122 @@ SELECT name, namespace, in_database_name, reports_column, data_type, permissions
 -- name: web_crash_types
 -- The report types of the crashes-per-ADI page (crash, oop, hang-p, hang-b, content).
 SELECT crash_type_short::text AS crash_type_short, crash_type::text AS crash_type FROM crash_types ORDER BY crash_type_id;
+
+-- name: admin_products
+-- Every product with its release name, rapid-beta version and number of versions (/admin/products/).
+SELECT p.product_name::text AS product_name, p.release_name::text AS release_name, p.sort,
+       p.rapid_beta_version::text AS rapid_beta_version,
+       (SELECT count(*) FROM product_versions pv WHERE pv.product_name = p.product_name) AS versions
+  FROM products p
+ ORDER BY p.sort, p.product_name;
+
+-- name: admin_recent_releases
+-- The latest releases of releases_raw, newest build first (/admin/releases/).
+SELECT product_name::text AS product_name, version, platform, build_id, build_type::text AS build_type,
+       beta_number, repository::text AS repository, update_channel
+  FROM releases_raw
+ ORDER BY build_id DESC, product_name, version
+ LIMIT %(limit)s;
+
+-- name: admin_release_channels
+-- Release channels in menu order (the add-release form).
+SELECT release_channel::text AS release_channel FROM release_channels ORDER BY sort;
+
+-- name: admin_product_versions
+-- Versions of one product that are not past their sunset date, with the featured flag (/admin/featured-versions/).
+SELECT version_string::text AS version_string, is_featured, build_type::text AS build_type, start_date, end_date
+  FROM product_info
+ WHERE product_name = %(product)s AND end_date >= (now() AT TIME ZONE 'UTC')::date
+ ORDER BY version_sort DESC;
+
+-- name: admin_permissions
+-- Every permission with its description (the admin's and token page's check boxes).
+SELECT name, description FROM auth_permissions ORDER BY name;
+
+-- name: admin_users
+-- Every user with groups and permissions (/admin/users/).
+SELECT id, email::text AS email, is_superuser, is_active, created_at, last_login, groups, direct_permissions, permissions
+  FROM auth_user_summary
+ ORDER BY email;
+
+-- name: admin_user
+-- One user (/admin/users/<id>/).
+SELECT id, email::text AS email, is_superuser, is_active, created_at, last_login, groups, direct_permissions, permissions
+  FROM auth_user_summary
+ WHERE id = %(id)s;
+
+-- name: admin_groups
+-- Every group with its permissions and member count (/admin/groups/).
+SELECT id, name::text AS name, permissions, members FROM auth_group_summary ORDER BY name;
+
+-- name: admin_audit_log
+-- The audit log, newest first, a page at a time (/admin/audit-log/).
+SELECT id, at, actor_email, action, target, details
+  FROM audit_log
+ ORDER BY at DESC, id DESC
+ LIMIT %(limit)s OFFSET %(offset)s;
+
+-- name: admin_user_tokens
+-- A user's API tokens without hashes (/admin/users/<id>/).
+SELECT id, permissions, notes, created_at, expires_at, revoked_at, state
+  FROM api_token_list
+ WHERE user_id = %(id)s
+ ORDER BY created_at DESC, id DESC;
+
+-- name: api_product_versions
+-- Product versions for the API (/api/Products/, /api/ProductVersions/), newest first per product.
+SELECT product_name::text AS product, version_string::text AS version, start_date, end_date, throttle,
+       is_featured, build_type::text AS build_type, has_builds, is_rapid_beta
+  FROM product_info
+ WHERE (%(products)s::text[] IS NULL OR product_name = ANY (%(products)s::citext[]))
+   AND (%(version)s::text IS NULL OR version_string = %(version)s::citext)
+   AND (%(featured)s::boolean IS NULL OR is_featured = %(featured)s::boolean)
+   AND (%(build_type)s::text IS NULL OR build_type::text = %(build_type)s)
+ ORDER BY product_sort, product_name, version_sort DESC;
+
+-- name: api_adi
+-- ADI per day, channel and version (/api/ADI/): sums of product_adu for a product's versions and OSes.
+SELECT pa.adu_date::text AS date, pv.version_string::text AS version, pv.build_type::text AS build_type,
+       sum(pa.adu_count)::bigint AS adi_count
+  FROM product_adu pa
+  JOIN product_versions pv ON pv.product_version_id = pa.product_version_id
+ WHERE pv.product_name = %(product)s::citext
+   AND pv.version_string = ANY (%(versions)s::citext[])
+   AND pa.adu_date BETWEEN %(start)s AND %(end)s
+   AND (%(platforms)s::text[] IS NULL OR pa.os_name = ANY (%(platforms)s::citext[]))
+ GROUP BY pa.adu_date, pv.version_string, pv.build_type
+ ORDER BY pa.adu_date, pv.version_string;
+
+-- name: api_platforms
+-- Operating systems with their short codes (/api/Platforms/).
+SELECT os_name::text AS name, os_short_name::text AS code FROM os_names ORDER BY os_name;
+
+-- name: api_bugs_by_signatures
+-- Bugs associated with signatures (/api/Bugs/).
+SELECT ba.signature, ba.bug_id AS id FROM bug_associations ba
+ WHERE ba.signature = ANY (%(signatures)s::text[])
+ ORDER BY ba.signature, ba.bug_id;
+
+-- name: api_signatures_by_bugs
+-- Signatures associated with bugs (/api/SignaturesByBugs/).
+SELECT ba.bug_id AS id, ba.signature FROM bug_associations ba
+ WHERE ba.bug_id = ANY (%(bug_ids)s::int[])
+ ORDER BY ba.bug_id, ba.signature;
+
+-- name: api_crontabber_state
+-- The job runner's state (/api/CrontabberState/).
+SELECT * FROM crontabber_state ORDER BY app_name;
+
+-- name: api_skiplist
+-- The signature skip list (/api/SkipList/).
+SELECT category, rule FROM skiplist
+ WHERE (%(category)s::text IS NULL OR category = %(category)s)
+ ORDER BY category, rule;
+
+-- name: api_skiplist_add
+-- Add a skip-list rule (POST /api/SkipList/, manage_skiplist); an existing rule is kept.
+INSERT INTO skiplist (category, rule) VALUES (%(category)s, %(rule)s) ON CONFLICT DO NOTHING;
+
+-- name: api_skiplist_delete
+-- Delete a skip-list rule (DELETE /api/SkipList/, manage_skiplist).
+DELETE FROM skiplist WHERE category = %(category)s AND rule = %(rule)s;

@@ -35,6 +35,7 @@ pytest_plugins = [
     "tests.http_fixtures",
     "tests.collector_fixtures",
     "tests.crashpad_fixtures",
+    "tests.auth_fixtures",
 ]
 
 _counter = itertools.count(1)

@@ -1,5 +1,6 @@
-"""The Crash-Stats web site: every page, its JSON/CSV twins, the Super Search API, static
-files, and the collector's ``POST /submit`` (merged in), as one Bottle app.
+"""The Crash-Stats web site: every page, its JSON/CSV twins, the API (web.api), the people and
+admin pages (web.account_pages, web.admin), static files, and the collector's ``POST /submit``
+(merged in), as one Bottle app; web.auth.AuthMiddleware finds each request's viewer.
 
 :func:`make_app` builds it (``web.wsgi:application`` for gunicorn, ``crashstats serve``).
 """
@@ -13,7 +14,8 @@ from typing import Any
 import bottle
 
 from pyapp.config import Config, load_config
-from web import crash, links, pages, search, signature, symbols
+from web import account_pages, admin, api, crash, links, pages, search, signature, symbols
+from web.auth import AuthMiddleware
 from web.framework import FormatSuffix, error_page, serve
 from web.site import STATIC, Site
 
@@ -43,11 +45,9 @@ ROUTES: list[tuple[str, str, Callable[..., Any], str | None]] = [
     ("GET", "/status/", pages.server_status, None),
     ("GET", "/search", search.page, None),
     ("GET", "/search/", search.page, None),
-    ("GET", "/api/SuperSearch/", search.api, "json"),
-    ("GET", "/api/SuperSearch", search.api, "json"),
-    ("GET", "/api/SuperSearchFields/", search.api_fields, "json"),
-    ("GET", "/api/SuperSearchFields", search.api_fields, "json"),
 ]
+# /api/SuperSearch/ and the other API endpoints are declared in web.api (parameters, OpenAPI,
+# rate limits); the people and admin pages are in web.account_pages and web.admin.
 
 
 def make_app(config: Config | None = None, *, with_collector: bool = True) -> Callable[..., Any]:
@@ -69,6 +69,9 @@ def make_app(config: Config | None = None, *, with_collector: bool = True) -> Ca
 
     for method, path, handler, fmt in ROUTES:
         app.route(path, method, forced(fmt, serve(site, handler)))
+    account_pages.install(app, site)
+    admin.install(app, site)
+    api.install(app, site)
 
     # symbols (issue 10): the symbol server, uploads, missing symbols
     symbols.register(app, site, serve)
@@ -110,4 +113,4 @@ def make_app(config: Config | None = None, *, with_collector: bool = True) -> Ca
         from web.collector import make_collector_app
 
         app.merge(make_collector_app(config))
-    return FormatSuffix(app, site)
+    return FormatSuffix(AuthMiddleware(app, site), site)

@@ -91,6 +91,9 @@ class Page:
     #: "report" (kept CRASHSTATS_CACHE_TTL) or "live" (CRASHSTATS_CACHE_LIVE_TTL)
     kind: str = "report"
     headers: dict[str, str] = field(default_factory=dict)
+    #: answer only this key of the (redacted) data: a raw crash is redacted under "raw_crash"
+    #: and answered as the document itself (the API's RawCrash / ProcessedCrash)
+    unwrap: str | None = None
 
 
 @dataclass
@@ -221,6 +224,7 @@ def render_html(site: Site, template: str, **context: Any) -> bytes:
     context.setdefault("json_link", links.twin(request.path, query, "json"))
     context.setdefault("csv_link", None)
     context.setdefault("products_nav", [])
+    context.setdefault("viewer", viewer_for(request.environ))
     return (
         site.templates.get_template(template)
         .render(default_product=site.default_product, **context)
@@ -266,7 +270,10 @@ def request_format() -> str:
 
 def cache_request_key(fmt: str) -> str:
     request = bottle.request
-    query = sorted((k, v) for k, v in request.query.allitems() if k != "format")
+    # ?format= picks the output format of a page, but is data for an API endpoint whose format
+    # is forced (RawCrash's format=meta|raw): then it is part of the key
+    forced = "crashstats.format" in request.environ
+    query = sorted((k, v) for k, v in request.query.allitems() if forced or k != "format")
     return f"{request.method} {request.path}?{urlencode(query)} {fmt}"
 
 
@@ -294,6 +301,8 @@ def serve(site: Site, handler: Handler) -> Callable[..., Any]:
                 return body
             page = handler(ctx, **kwargs)
             data = redact(page.data, viewer, site.redaction_rules(generation))
+            if page.unwrap is not None:
+                data = data.get(page.unwrap)
             if fmt == "json":
                 body = to_json(data)
             elif fmt == "csv":

@@ -20,7 +20,7 @@ from web.framework import BadRequest, Ctx, Page
 
 OPERATORS = (">=", "<=", ">", "<", "=", "~", "^", "$")
 LIST_PARAMS = ("_columns", "_sort", "_facets")
-INT_PARAMS = {"_facets_size": (1, 1000), "_results_number": (0, 1000), "_results_offset": (0, 100000)}
+INT_PARAMS = {"_facets_size": (0, 1000), "_results_number": (0, 1000), "_results_offset": (0, 100000)}
 IGNORED = {"format", "_return_query", "page"}
 INTERVALS = {
     "1m": "minute",
@@ -92,7 +92,9 @@ def build_query(items: Iterable[tuple[str, str]]) -> dict[str, Any]:
             if text is not None:
                 group.append(text)
     facets = []
-    for name in lists["_facets"]:
+    # _facets_size=0 (crashstats-tools' supersearch sends it): no facets at all
+    no_facets = ints.get("_facets_size") == 0
+    for name in [] if no_facets else lists["_facets"]:
         if name.startswith("_cardinality."):
             cardinality.append(name.split(".", 1)[1])
         else:
@@ -105,7 +107,7 @@ def build_query(items: Iterable[tuple[str, str]]) -> dict[str, Any]:
         "columns": lists["_columns"],
         "sort": lists["_sort"],
         "facets": facets,
-        "facets_size": ints.get("_facets_size", 50),
+        "facets_size": ints.get("_facets_size") or 50,
         "histograms": [{"field": name, **spec} for name, spec in histograms.items()],
         "cardinality": cardinality,
         "results_number": ints.get("_results_number", 100),

@@ -34,6 +34,7 @@ from pyapp import errors
 from pyapp.symbols.archive import ArchiveError, safe_component
 from pyapp.symbols.buckets import s3_client
 from pyapp.symbols.upload import SymbolStoreError, upload_symbols
+from web.auth import CsrfFailure, check_csrf, csrf_token
 from web.framework import CONTENT_TYPES, Ctx, Forbidden, Page, error_page, render_html, to_json
 from web.site import Site
 from web.viewer import Viewer, viewer_for
@@ -208,7 +209,13 @@ def upload_form(ctx: Ctx) -> Page:
     """``GET /symbols/upload/web/``: the upload form (upload_symbols)."""
     if not ctx.viewer.has_perm("upload_symbols"):
         raise Forbidden("uploading symbols needs the upload_symbols permission (sign in first)")
-    return Page("symbols_upload.html", "Upload symbols", {"result": None}, cache=False, kind="live")
+    return Page(
+        "symbols_upload.html",
+        "Upload symbols",
+        {"result": None, "csrf_token": csrf_token(ctx.site)},
+        cache=False,
+        kind="live",
+    )
 
 
 def missing_symbols(ctx: Ctx) -> Page:
@@ -247,7 +254,11 @@ def make_upload_callback(site: Site, *, api: bool) -> Any:
         if payload is not None:
             bottle.response.content_type = CONTENT_TYPES["html"]
             return render_html(
-                site, "symbols_upload.html", title=title, data={"result": payload}, json_link=None
+                site,
+                "symbols_upload.html",
+                title=title,
+                data={"result": payload, "csrf_token": csrf_token(site)},
+                json_link=None,
             )
         return error_page(site, None, status, title, message)
 
@@ -260,7 +271,11 @@ def make_upload_callback(site: Site, *, api: bool) -> Any:
         if request.content_length > limit:
             return reply(413, "Too large", f"the upload is over the {limit:,}-byte limit")
         try:
+            if not api:  # the form: a signed-in browser must send its CSRF token (tokens are exempt)
+                check_csrf(site)
             files = request.files
+        except CsrfFailure as exc:
+            return reply(403, "Form expired", str(exc))
         except bottle.HTTPError as exc:  # Bottle's multipart parser refused the body
             return reply(400, "Bad request", f"the body is not a readable multipart form ({exc.body})")
         upload = next(iter(files.values()), None) if files else None

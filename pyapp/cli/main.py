@@ -21,7 +21,9 @@ from pyapp.cli import (
     setup_cmd,
     submit_cmd,
     symbols_cmd,
+    tokens_cmd,
     up_cmd,
+    users_cmd,
 )
 from pyapp.cli.base import ArgumentParser, Context, setup_logging
 from pyapp.errors import CrashstatsError
@@ -43,6 +45,8 @@ COMMANDS = (
     adi_cmd,
     reports_cmd,
     demo_cmd,
+    users_cmd,
+    tokens_cmd,
     config_cmd,
 )
 

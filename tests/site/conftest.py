@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import http.client
 import json
@@ -323,11 +324,12 @@ class SiteServer:
         return psycopg.connect(self.data.url, row_factory=dict_row, autocommit=True)
 
 
-@pytest.fixture(scope="package")
-def site(
-    site_data: SiteData, memcached: Memcached, tmp_path_factory: pytest.TempPathFactory
+@contextlib.contextmanager
+def run_site(
+    site_data: SiteData, memcached: Memcached, work: Path, **extra_env: str
 ) -> Iterator[SiteServer]:
-    work = tmp_path_factory.mktemp("site")
+    """The whole site under gunicorn (2 workers) over ``site_data``; ``extra_env`` adds or
+    overrides settings (a second server with other limits)."""
     port = free_port()
     env = {
         k: v
@@ -346,7 +348,12 @@ def site(
         CRASHSTATS_WEB_STATEMENT_TIMEOUT=str(STATEMENT_TIMEOUT_MS),
         CRASHSTATS_DB_POOL_MIN="1",
         CRASHSTATS_DB_POOL_MAX="2",
+        # the page tests call the API far more than 10 times a minute from one address
+        CRASHSTATS_API_RATE_ANONYMOUS="100000",
+        CRASHSTATS_API_RATE_USER="100000",
+        SECRET_KEY="site-test-secret-key-not-for-production",
     )
+    env.update(extra_env)
     log_path = work / "site.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -375,6 +382,14 @@ def site(
         yield server
     finally:
         stop_process(process)
+
+
+@pytest.fixture(scope="package")
+def site(
+    site_data: SiteData, memcached: Memcached, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SiteServer]:
+    with run_site(site_data, memcached, tmp_path_factory.mktemp("site")) as server:
+        yield server
 
 
 def page_urls(data: SiteData) -> dict[str, str]:

@@ -186,10 +186,18 @@ def fetch(
         conn.close()
 
 
-def multipart(filename: str, data: bytes, field: str = "file") -> tuple[bytes, dict[str, str]]:
+def multipart(
+    filename: str, data: bytes, field: str = "file", extra: dict[str, str] | None = None
+) -> tuple[bytes, dict[str, str]]:
+    """A multipart/form-data body with one file part (and ``extra`` text fields before it)."""
     boundary = uuid.uuid4().hex
+    fields = b"".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in (extra or {}).items()
+    )
     body = (
-        (
+        fields
+        + (
             f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{filename}"\r\n'
             "Content-Type: application/octet-stream\r\n\r\n"
         ).encode()

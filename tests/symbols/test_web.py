@@ -1,7 +1,7 @@
 """The symbol routes over real HTTP: the symbol server under gunicorn (302 to presigned moto
 URLs, or streamed; 404; caching headers), the missing-symbols page and its CSV, anonymous
 uploads refused with nothing stored; and the signed-in upload path through the real app in a
-WSGI server, with a viewer holding upload_symbols (accounts come with issue 9)."""
+WSGI server: API tokens (Auth-Token) and a signed-in browser session with its CSRF token."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ import pytest
 from pyapp.config import Config
 from pyapp.db import Database
 from pyapp.symbols.upload import upload_symbols
+from tests.auth_fixtures import WebClient, create_token, create_user
 from tests.site.htmlcheck import check_page, texts
 from tests.support import scalar
 from tests.symbols.conftest import (
@@ -34,7 +35,6 @@ from tests.symbols.conftest import (
     sym_text,
     tree_name,
 )
-from web.viewer import Viewer
 
 UTC = dt.UTC
 
@@ -62,7 +62,12 @@ def test_anonymous_uploads_are_refused_and_nothing_is_stored(
     )
     body, headers = multipart("s.zip", data.read_bytes())
     api = fetch(site.url + "/symbols/upload/api/", "POST", body, {**headers, "Auth-Token": "no-such-token"})
-    assert api.status == 403 and "upload_symbols" in api.json()["error"]
+    assert api.status == 403 and "not matched" in api.json()["error"]
+    anonymous = fetch(site.url + "/symbols/upload/api/", "POST", body, headers)
+    assert anonymous.status == 403 and "upload_symbols" in anonymous.json()["error"]
+    reader = create_token(settings["DATABASE_URL"], create_user(settings["DATABASE_URL"]), [])
+    refused = fetch(site.url + "/symbols/upload/api/", "POST", body, {**headers, "Auth-Token": reader})
+    assert refused.status == 403 and "upload_symbols" in refused.json()["error"]
     form = fetch(site.url + "/symbols/upload/web/", "POST", body, headers)
     assert form.status == 403 and b"upload_symbols" in form.body
     assert fetch(site.url + "/symbols/upload/web/").status == 403
@@ -133,7 +138,7 @@ def test_the_missing_symbols_page(start_site: Callable[..., SiteServer], conn: p
     assert fetch(site.url + "/missingsymbols/?days=0").status == 400
 
 
-# --- the signed-in path, through the real app (the viewer stands in for issue 9's accounts) ---
+# --- the signed-in path, through the real app: API tokens and a browser session ------------
 
 
 class QuietHandler(WSGIRequestHandler):
@@ -141,39 +146,48 @@ class QuietHandler(WSGIRequestHandler):
         return
 
 
+class Users:
+    """Users with permissions, and the Auth-Token header of each (created on first use)."""
+
+    def __init__(self, db_url: str) -> None:
+        self.db_url = db_url
+        self.tokens: dict[tuple[str, frozenset[str]], str] = {}
+
+    def headers(self, email: str, *permissions: str) -> dict[str, str]:
+        key = (email, frozenset(permissions))
+        if key not in self.tokens:
+            user = create_user(self.db_url, email, permissions=permissions)
+            self.tokens[key] = create_token(self.db_url, user, permissions)
+        return {"Auth-Token": self.tokens[key]}
+
+
 @pytest.fixture
-def app_server(
-    make_config: Callable[..., Config], monkeypatch: pytest.MonkeyPatch
-) -> Iterator[tuple[str, dict]]:
-    """The real site in a WSGI server on a free port; ``holder["viewer"]`` is who is asking."""
-    from web import framework, symbols
+def app_server(make_config: Callable[..., Config], settings: dict) -> Iterator[tuple[str, Users]]:
+    """The real site (with its AuthMiddleware) in a WSGI server on a free port."""
     from web.app import make_app
 
-    holder: dict[str, Viewer] = {"viewer": Viewer()}
-    monkeypatch.setattr(symbols, "viewer_for", lambda environ: holder["viewer"])
-    monkeypatch.setattr(framework, "viewer_for", lambda environ: holder["viewer"])
-    app = make_app(make_config(CRASHSTATS_SYMBOLS_MAX_UPLOAD="1M"))
+    app = make_app(make_config(CRASHSTATS_SYMBOLS_MAX_UPLOAD="1M", SECRET_KEY="symbols-test-key"))
     server = make_server("127.0.0.1", 0, app, WSGIServer, handler_class=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}", holder
+        yield f"http://127.0.0.1:{server.server_port}", Users(settings["DATABASE_URL"])
     finally:
         server.shutdown()
         server.server_close()
 
 
 def test_uploads_by_a_permitted_viewer(
-    app_server: tuple[str, dict], tmp_path: Path, s3_client: Any, conn: psycopg.Connection, settings: dict
+    app_server: tuple[str, Users], tmp_path: Path, s3_client: Any, conn: psycopg.Connection, settings: dict
 ) -> None:
-    url, holder = app_server
+    url, users = app_server
     bucket = settings["SYMBOLS_BUCKET_DEFAULT_NAME"]
-    holder["viewer"] = Viewer(name="uploader@example.org", permissions=frozenset({"upload_symbols"}))
+    me = users.headers("uploader@example.org", "upload_symbols")
     good = make_zip(
         tmp_path / "good.zip", {tree_name("libweb.so", debug_id(1)): sym_text("libweb.so", debug_id(1))}
     )
     body, headers = multipart("good.zip", good.read_bytes())
-    answer = fetch(url + "/symbols/upload/api/", "POST", body, headers)
+    answer = fetch(url + "/symbols/upload/api/", "POST", body, {**headers, **me})
     assert answer.status == 201, answer.body
     summary = answer.json()
     assert summary["user"] == "uploader@example.org" and summary["archive"] == "good.zip"
@@ -189,49 +203,49 @@ def test_uploads_by_a_permitted_viewer(
         },
     )
     body, headers = multipart("forged.zip", forged.read_bytes())
-    refused = fetch(url + "/symbols/upload/api/", "POST", body, headers)
+    refused = fetch(url + "/symbols/upload/api/", "POST", body, {**headers, **me})
     assert refused.status == 400
     assert refused.json()["error"].startswith(
         f"upload refused: {tree_name('libweb.so', debug_id(3))}: the MODULE line"
     )
     slip = make_zip(tmp_path / "slip.zip", {"../../evil.sym": sym_text()})
     body, headers = multipart("slip.zip", slip.read_bytes())
-    form = fetch(url + "/symbols/upload/web/", "POST", body, headers)
+    form = fetch(url + "/symbols/upload/web/", "POST", body, {**headers, **me})
     assert form.status == 400 and b"../../evil.sym" in form.body and b"zip slip" in form.body
     assert bucket_keys(s3_client, bucket) == [f"v1/libweb.so/{debug_id(1)}/libweb.so.sym"]
     assert scalar(conn, "SELECT count(*) FROM symbols_uploads") == 1
 
     # the form page, its result page, and the list of one's own uploads
-    assert fetch(url + "/symbols/upload/web/").status == 200
+    assert fetch(url + "/symbols/upload/web/", headers=me).status == 200
     again = make_zip(
         tmp_path / "again.zip", {tree_name("libweb.so", debug_id(1)): sym_text("libweb.so", debug_id(1))}
     )
     body, headers = multipart("again.zip", again.read_bytes())
-    result = fetch(url + "/symbols/upload/web/", "POST", body, headers)
+    result = fetch(url + "/symbols/upload/web/", "POST", body, {**headers, **me})
     assert result.status == 201 and b"1 already there" in result.body
-    page = fetch(url + "/symbols/")
+    page = fetch(url + "/symbols/", headers=me)
     assert page.status == 200
     tree, page_links = check_page(page.body.decode())
     assert "again.zip" in texts(tree) and "/symbols/upload/web/" in page_links
-    _, form_links = check_page(fetch(url + "/symbols/upload/web/").body.decode())
+    _, form_links = check_page(fetch(url + "/symbols/upload/web/", headers=me).body.decode())
     assert "/symbols/upload/web/" in form_links
     check_page(result.body.decode())
-    mine = fetch(url + "/symbols.json").json()
+    mine = fetch(url + "/symbols.json", headers=me).json()
     assert [u["archive_name"] for u in mine["uploads"]] == ["again.zip", "good.zip"]
     assert not mine["all_users"]
-    holder["viewer"] = Viewer(name="other@example.org", permissions=frozenset({"upload_symbols"}))
-    assert fetch(url + "/symbols.json").json()["uploads"] == []
-    holder["viewer"] = Viewer(name="admin@example.org", permissions=frozenset({"view_all_symbol_uploads"}))
-    everyone = fetch(url + "/symbols.json").json()
+    other = users.headers("other@example.org", "upload_symbols")
+    assert fetch(url + "/symbols.json", headers=other).json()["uploads"] == []
+    admin = users.headers("admin@example.org", "view_all_symbol_uploads")
+    everyone = fetch(url + "/symbols.json", headers=admin).json()
     assert everyone["all_users"] and len(everyone["uploads"]) == 2
-    assert fetch(url + "/symbols/upload/web/").status == 403
+    assert fetch(url + "/symbols/upload/web/", headers=admin).status == 403
 
 
-def test_upload_limits_and_bad_requests(app_server: tuple[str, dict]) -> None:
-    url, holder = app_server
-    holder["viewer"] = Viewer(name="u@example.org", permissions=frozenset({"upload_symbols"}))
+def test_upload_limits_and_bad_requests(app_server: tuple[str, Users]) -> None:
+    url, users = app_server
+    me = users.headers("u@example.org", "upload_symbols")
     empty = fetch(
-        url + "/symbols/upload/api/", "POST", b"", {"Content-Type": "multipart/form-data; boundary=x"}
+        url + "/symbols/upload/api/", "POST", b"", {"Content-Type": "multipart/form-data; boundary=x", **me}
     )
     assert empty.status == 400 and "not a readable multipart form" in empty.json()["error"]
     boundary = "b0undary"
@@ -242,13 +256,17 @@ def test_upload_limits_and_bad_requests(app_server: tuple[str, dict]) -> None:
         url + "/symbols/upload/api/",
         "POST",
         no_file,
-        {"Content-Type": f"multipart/form-data; boundary={boundary}", "Content-Length": str(len(no_file))},
+        {
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "Content-Length": str(len(no_file)),
+            **me,
+        },
     )
     assert answer.status == 400 and "no file in the request" in answer.json()["error"]
     # a body declared over the limit is answered before it is read
     body, headers = multipart("big.zip", b"x" * 1000)
     too_big = fetch(
-        url + "/symbols/upload/api/", "POST", body, {**headers, "Content-Length": str(2 * 1024**2)}
+        url + "/symbols/upload/api/", "POST", body, {**headers, "Content-Length": str(2 * 1024**2), **me}
     )
     assert too_big.status == 413 and "1,048,576-byte limit" in too_big.json()["error"]
 
@@ -300,16 +318,40 @@ def attack_archives(tmp_path: Path) -> dict[str, tuple[Path, str, str]]:
 
 
 def test_attacks_get_a_400_naming_the_file_and_store_nothing(
-    app_server: tuple[str, dict], tmp_path: Path, s3_client: Any, conn: psycopg.Connection, settings: dict
+    app_server: tuple[str, Users], tmp_path: Path, s3_client: Any, conn: psycopg.Connection, settings: dict
 ) -> None:
-    url, holder = app_server
-    holder["viewer"] = Viewer(name="attacker@example.org", permissions=frozenset({"upload_symbols"}))
+    url, users = app_server
+    me = users.headers("attacker@example.org", "upload_symbols")
     for label, (path, member, reason) in attack_archives(tmp_path).items():
         body, headers = multipart(path.name, path.read_bytes())
-        answer = fetch(url + "/symbols/upload/api/", "POST", body, headers)
+        answer = fetch(url + "/symbols/upload/api/", "POST", body, {**headers, **me})
         assert answer.status == 400, label
         error = answer.json()["error"]
         assert error.startswith(f"upload refused: {member}: ") and reason in error, (label, error)
     assert bucket_keys(s3_client, settings["SYMBOLS_BUCKET_DEFAULT_NAME"]) == []
     assert scalar(conn, "SELECT count(*) FROM symbols_uploads") == 0
     assert scalar(conn, "SELECT count(*) FROM symbols_files") == 0
+
+
+def test_the_form_in_a_signed_in_browser_needs_its_csrf_token(
+    app_server: tuple[str, Users], tmp_path: Path, s3_client: Any, conn: psycopg.Connection, settings: dict
+) -> None:
+    url, _ = app_server
+    user = create_user(settings["DATABASE_URL"], "browser@example.org", permissions=["upload_symbols"])
+    browser = WebClient.of(url)
+    browser.login(user.email)
+    token = browser.csrf_from("/symbols/upload/web/")
+    data = make_zip(
+        tmp_path / "b.zip", {tree_name("libbrowser.so", debug_id(7)): sym_text("libbrowser.so", debug_id(7))}
+    )
+    body, headers = multipart("b.zip", data.read_bytes())
+    forged = browser.request("POST", "/symbols/upload/web/", body, headers)  # no csrf_token field
+    assert forged.status == 403 and "CSRF" in forged.text
+    assert scalar(conn, "SELECT count(*) FROM symbols_uploads") == 0
+    body, headers = multipart("b.zip", data.read_bytes(), extra={"csrf_token": token})
+    sent = browser.request("POST", "/symbols/upload/web/", body, headers)
+    assert sent.status == 201, sent.text[:500]
+    assert scalar(conn, "SELECT user_email FROM symbols_uploads") == "browser@example.org"
+    assert bucket_keys(s3_client, settings["SYMBOLS_BUCKET_DEFAULT_NAME"]) == [
+        f"v1/libbrowser.so/{debug_id(7)}/libbrowser.so.sym"
+    ]
