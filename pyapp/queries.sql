@@ -109,3 +109,13 @@ SELECT name, namespace, in_database_name, reports_column, data_type, permissions
 -- name: web_crash_types
 -- The report types of the crashes-per-ADI page (crash, oop, hang-p, hang-b, content).
 SELECT crash_type_short::text AS crash_type_short, crash_type::text AS crash_type FROM crash_types ORDER BY crash_type_id;
+
+-- name: demo_data_present
+-- Has the demo data been loaded (its KillerApp product and some crashes)? `crashstats up`
+-- loads it once and reuses it afterwards.
+SELECT EXISTS (SELECT 1 FROM products WHERE product_name = 'KillerApp')
+   AND EXISTS (SELECT 1 FROM reports) AS present;
+
+-- name: reports_count
+-- Processed crashes stored (`crashstats up` prints it).
+SELECT count(*) AS crashes FROM reports;
