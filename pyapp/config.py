@@ -460,6 +460,13 @@ SETTINGS: tuple[Setting, ...] = (
         "text",
         "text (readable lines) or json (one JSON object per event, for log shippers)",
     ),
+    Setting(
+        "CRASHSTATS_DB_PGBOUNCER",
+        "bool",
+        False,
+        "connections go through PgBouncer in transaction pooling mode: no prepared statements, "
+        "no LISTEN (processors poll), no statement_timeout startup option (set it in PgBouncer)",
+    ),
     Setting("CRASHSTATS_STATSD_HOST", "str", None, "statsd server for metrics (unset: no metrics sent)"),
     Setting("CRASHSTATS_STATSD_PORT", "int", 8125, "UDP port of the statsd server"),
     Setting("CRASHSTATS_STATSD_PREFIX", "str", "crashstats", "prefix of every metric name"),

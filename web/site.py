@@ -79,8 +79,10 @@ class Site:
                             "no database configured and the embedded PostgreSQL was never started",
                             hint="set DATABASE_URL, or run `crashstats db start`",
                         )
+                    if not self.config["CRASHSTATS_DB_PGBOUNCER"]:  # PgBouncer refuses the option
+                        url = with_statement_timeout(url, self.config["CRASHSTATS_WEB_STATEMENT_TIMEOUT"])
                     self._db = Database(
-                        with_statement_timeout(url, self.config["CRASHSTATS_WEB_STATEMENT_TIMEOUT"]),
+                        url,
                         component="web",
                         min_size=self.config["CRASHSTATS_DB_POOL_MIN"],
                         max_size=self.config["CRASHSTATS_DB_POOL_MAX"],

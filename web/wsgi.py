@@ -29,6 +29,9 @@ def _build(name: str) -> Callable[..., Iterable[bytes]]:
             from pyapp import metrics
 
             metrics.configure(config)
+            from pyapp import db
+
+            db.configure(config)
             if name == "collector":
                 from web.collector import make_collector_app
 

@@ -6,7 +6,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from pyapp import __version__, metrics
+from pyapp import __version__, db, metrics
 from pyapp.cli import (
     adi_cmd,
     config_cmd,
@@ -87,6 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         setup_logging(level or ctx.config["CRASHSTATS_LOG_LEVEL"], ctx.config["CRASHSTATS_LOG_FORMAT"])
         metrics.configure(ctx.config)
+        db.configure(ctx.config)
         return int(args.func(ctx) or 0)
     except CrashstatsError as exc:
         sys.stderr.write(f"crashstats: error: {exc}\n")

@@ -42,7 +42,7 @@ from typing import Any
 import psycopg
 from psycopg.types.json import set_json_loads
 
-from pyapp import jsonfast, metrics
+from pyapp import db, jsonfast, metrics
 from pyapp.db import connect, wrap_exceptions
 from pyapp.dumpstore import open_dump_store
 from pyapp.errors import DatabaseUnavailable
@@ -214,7 +214,7 @@ class Worker:
             conn.execute(
                 queue.REGISTER, {"name": self.name, "hostname": socket.gethostname(), "pid": os.getpid()}
             )
-            if self.only is None:
+            if self.only is None and not db.PGBOUNCER:  # through PgBouncer: poll
                 conn.execute(f"LISTEN {queue.CHANNEL}")
         self.storage.prepare(conn)
         self.lookups = DbLookups(conn)

@@ -59,7 +59,9 @@ class Up:
         raise AssertionError(f"not up within {timeout}s:\n{self.text()}")
 
     def interrupt(self) -> str:
-        self.process.send_signal(signal.SIGINT)
+        """Ctrl-C; up stops its children itself (SIGKILL would leave them running)."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
         try:
             assert self.process.wait(120) == 0, self.text()
         finally:
@@ -80,7 +82,7 @@ def test_up_runs_everything_and_stops_it_and_reuses_the_data(tmp_path: Path) -> 
     try:
         text = up.wait_until_up()
     except BaseException:
-        up.process.kill()
+        up.interrupt()
         raise
     try:
         assert "started the embedded PostgreSQL" in text
@@ -121,7 +123,7 @@ def test_up_runs_everything_and_stops_it_and_reuses_the_data(tmp_path: Path) -> 
     try:
         text = again.wait_until_up()
     except BaseException:
-        again.process.kill()
+        again.interrupt()
         raise
     try:
         assert "started the embedded PostgreSQL" in text
