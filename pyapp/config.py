@@ -461,6 +461,19 @@ SETTINGS: tuple[Setting, ...] = (
         "text (readable lines) or json (one JSON object per event, for log shippers)",
     ),
     Setting(
+        "DATABASE_READ_URL",
+        "url",
+        None,
+        "postgresql:// URL of a streaming replica the web pages and API read from (writes and jobs "
+        "stay on DATABASE_URL)",
+    ),
+    Setting(
+        "CRASHSTATS_REPLICA_LAG_NOTICE",
+        "int",
+        30,
+        "seconds of replica lag past which pages say how stale their data is",
+    ),
+    Setting(
         "CRASHSTATS_DB_PGBOUNCER",
         "bool",
         False,
