@@ -8,6 +8,7 @@ import json
 import random
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,6 +29,17 @@ def get(port: int, path: str) -> tuple[int, str, bytes]:
         conn.request("GET", path)
         response = conn.getresponse()
         return response.status, response.getheader("Content-Type", ""), response.read()
+    finally:
+        conn.close()
+
+
+def get_page(port: int, path: str) -> tuple[int, str]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        response.read()
+        return response.status, response.getheader("X-Cache", "")
     finally:
         conn.close()
 
@@ -124,14 +136,21 @@ def test_site_heartbeat_checks_every_dependency(site: int, fresh_db: str, memcac
         conn.execute("UPDATE crontabber SET last_success = now() WHERE app_name = 'health-test'")
     assert heartbeat(site)[0] == 200
 
+    page = "/crontabber-state/"
+    get_page(site, page)
+    assert get_page(site, page) == (200, "HIT")
     memcached.kill()
     status, report = heartbeat(site)
     assert status == 500
     assert report["checks"]["memcached"]["ok"] is False
     assert report["checks"]["memcached"]["servers"][memcached.location] != "ok"
     assert [name for name, c in report["checks"].items() if not c["ok"]] == ["memcached"]
+    assert get_page(site, page) == (200, "MISS")  # served, uncached
     memcached.start()
     assert heartbeat(site)[0] == 200
+    time.sleep(5.5)  # the site leaves a dead memcached alone for 5 s
+    get_page(site, page)
+    assert get_page(site, page) == (200, "HIT")  # caching resumed
 
 
 def test_collector_heartbeat_reports_the_database_and_the_dump_store(start_collector, pg, tmp_path) -> None:
