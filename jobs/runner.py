@@ -29,6 +29,7 @@ from psycopg.types.json import Jsonb
 from jobs.base import CronApp, JobRun
 from jobs.clock import Clock, SystemClock
 from jobs.spec import JobList, JobSpec
+from pyapp import metrics
 from pyapp.config import Config
 from pyapp.db import Database
 
@@ -264,11 +265,14 @@ class Crontabber:
                 error=Jsonb(info),
             )
             log.error("%s failed (%s): %s: %s", spec.app_name, job.describe(when), info["type"], exc)
+            metrics.timing(f"crontabber.{spec.app_name}.duration", duration * 1000)
+            metrics.incr(f"crontabber.{spec.app_name}.failed")
             return Outcome(spec.app_name, "failed", when, f"{info['type']}: {exc}", duration, notices, info)
         for line in notices:
             if line.startswith("WARNING:"):
                 log.warning("%s: %s", spec.app_name, line)
         log.info("ran %s: %s (%.1f s)", spec.app_name, job.describe(when), duration)
+        metrics.timing(f"crontabber.{spec.app_name}.duration", duration * 1000)
         return Outcome(spec.app_name, "ran", when, job.describe(when), duration, notices)
 
     # --- inspection and administration ------------------------------------------------

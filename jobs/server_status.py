@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from jobs.base import ProcedureCronApp
+from jobs.base import JobRun, ProcedureCronApp
+from pyapp import metrics
 
 
 class ServerStatusCronApp(ProcedureCronApp):
@@ -17,3 +18,9 @@ class ServerStatusCronApp(ProcedureCronApp):
 
     def arguments(self, when: dt.datetime) -> tuple[Any, ...]:
         return (when,)
+
+    def run(self, run: JobRun) -> None:
+        super().run(run)
+        status = run.conn.execute("SELECT queue_depth, oldest_queued_sec FROM health_status()").fetchone()
+        metrics.gauge("processor.queue_depth", status["queue_depth"])
+        metrics.gauge("processor.oldest_queued_sec", status["oldest_queued_sec"] or 0)

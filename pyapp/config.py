@@ -96,6 +96,13 @@ def _parse_log_level(raw: str) -> str:
     return level
 
 
+def _parse_log_format(raw: str) -> str:
+    value = raw.strip().lower()
+    if value not in {"text", "json"}:
+        raise ValueError("expected text (one readable line per event) or json (one JSON object per line)")
+    return value
+
+
 def _parse_django_engine(raw: str) -> str:
     if "postgres" not in raw:
         raise ValueError("crashstats only runs on PostgreSQL")
@@ -132,6 +139,7 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "dump_store": _parse_dump_store,
     "url": _parse_url,
     "log_level": _parse_log_level,
+    "log_format": _parse_log_format,
     "django_engine": _parse_django_engine,
     "symbols_mode": _parse_symbols_mode,
     "bucket_exceptions": _parse_bucket_exceptions,
@@ -499,6 +507,54 @@ SETTINGS: tuple[Setting, ...] = (
         "int",
         3600,
         "seconds a presigned symbol URL is valid (the 302 itself may be cached a tenth of that)",
+    ),
+    # --- running it for real: health, metrics, logs, read replica (issue 11) ----------
+    Setting(
+        "CRASHSTATS_LOG_FORMAT",
+        "log_format",
+        "text",
+        "text (readable lines) or json (one JSON object per event, for log shippers)",
+    ),
+    Setting(
+        "DATABASE_READ_URL",
+        "url",
+        None,
+        "postgresql:// URL of a streaming replica the web pages and API read from (writes and jobs "
+        "stay on DATABASE_URL)",
+    ),
+    Setting(
+        "CRASHSTATS_REPLICA_LAG_NOTICE",
+        "int",
+        30,
+        "seconds of replica lag past which pages say how stale their data is",
+    ),
+    Setting(
+        "CRASHSTATS_DB_PGBOUNCER",
+        "bool",
+        False,
+        "connections go through PgBouncer in transaction pooling mode: no prepared statements, "
+        "no LISTEN (processors poll), no statement_timeout startup option (set it in PgBouncer)",
+    ),
+    Setting("CRASHSTATS_STATSD_HOST", "str", None, "statsd server for metrics (unset: no metrics sent)"),
+    Setting("CRASHSTATS_STATSD_PORT", "int", 8125, "UDP port of the statsd server"),
+    Setting("CRASHSTATS_STATSD_PREFIX", "str", "crashstats", "prefix of every metric name"),
+    Setting(
+        "CRASHSTATS_HEARTBEAT_MAX_QUEUE",
+        "int",
+        10000,
+        "/__heartbeat__ fails when more crashes than this wait in processing_queue",
+    ),
+    Setting(
+        "CRASHSTATS_HEARTBEAT_MAX_QUEUE_AGE",
+        "int",
+        3600,
+        "/__heartbeat__ fails when the oldest queued crash waits longer than this (seconds)",
+    ),
+    Setting(
+        "CRASHSTATS_HEARTBEAT_MAX_JOB_AGE",
+        "int",
+        7200,
+        "/__heartbeat__ fails when no crontabber job succeeded for this long (seconds; once any ran)",
     ),
     # --- Socorro middleware keys from the seed: crashstats has no separate middleware --
     Setting("implementations__implementation_list", "str", None, "Socorro middleware setting", ignored=True),

@@ -90,6 +90,22 @@ def wrap_exceptions() -> Iterator[None]:
         raise translate(exc) from exc
 
 
+#: connections go through PgBouncer in transaction pooling mode (``CRASHSTATS_DB_PGBOUNCER``,
+#: set by :func:`configure`): no server-side prepared statements (a transaction's next
+#: statement may run on another server connection), and no LISTEN (the processor polls)
+PGBOUNCER = False
+
+
+def configure(config: Any) -> None:
+    """Process-wide connection settings from the configuration (called once at start)."""
+    global PGBOUNCER
+    PGBOUNCER = bool(config["CRASHSTATS_DB_PGBOUNCER"])
+
+
+def _prepare_threshold() -> int | None:
+    return None if PGBOUNCER else 5
+
+
 def application_name(component: str) -> str:
     """``crashstats-<component>``: what pg_stat_activity and the logs show for this process."""
     return f"crashstats-{component}"[:63]
@@ -119,6 +135,7 @@ def connect(
             row_factory=dict_row,
             application_name=application_name(component),
             connect_timeout=timeout,
+            prepare_threshold=_prepare_threshold(),
         )
 
 
@@ -157,6 +174,7 @@ class Database:
                 "application_name": application_name(component),
                 "connect_timeout": connect_timeout,
                 "autocommit": autocommit,
+                "prepare_threshold": _prepare_threshold(),
             },
             name=f"crashstats-{component}-{os.getpid()}",
         )

@@ -228,3 +228,13 @@ INSERT INTO skiplist (category, rule) VALUES (%(category)s, %(rule)s) ON CONFLIC
 -- name: api_skiplist_delete
 -- Delete a skip-list rule (DELETE /api/SkipList/, manage_skiplist).
 DELETE FROM skiplist WHERE category = %(category)s AND rule = %(rule)s;
+
+-- name: demo_data_present
+-- Has the demo data been loaded (its KillerApp product and some crashes)? `crashstats up`
+-- loads it once and reuses it afterwards.
+SELECT EXISTS (SELECT 1 FROM products WHERE product_name = 'KillerApp')
+   AND EXISTS (SELECT 1 FROM reports) AS present;
+
+-- name: reports_count
+-- Processed crashes stored (`crashstats up` prints it).
+SELECT count(*) AS crashes FROM reports;

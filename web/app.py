@@ -14,7 +14,7 @@ from typing import Any
 import bottle
 
 from pyapp.config import Config, load_config
-from web import account_pages, admin, api, crash, links, pages, search, signature, symbols
+from web import account_pages, admin, api, crash, health, links, pages, search, signature, symbols
 from web.auth import AuthMiddleware
 from web.framework import FormatSuffix, error_page, serve
 from web.site import STATIC, Site
@@ -90,13 +90,6 @@ def make_app(config: Config | None = None, *, with_collector: bool = True) -> Ca
         response.set_header("Cache-Control", "public, max-age=3600")
         return response
 
-    if not with_collector:
-
-        @app.get("/__lbheartbeat__")
-        def lbheartbeat() -> str:
-            bottle.response.content_type = "text/plain"
-            return "OK\n"
-
     for status, title in ((404, "Not found"), (405, "Method not allowed"), (500, "Server error")):
 
         def handler(error: bottle.HTTPError, status: int = status, title: str = title) -> bytes:
@@ -113,4 +106,6 @@ def make_app(config: Config | None = None, *, with_collector: bool = True) -> Ca
         from web.collector import make_collector_app
 
         app.merge(make_collector_app(config))
+    # after the collector's routes: the site's heartbeat checks memcached too
+    health.register(app, health.Health(config, lambda: site.db))
     return FormatSuffix(AuthMiddleware(app, site), site)

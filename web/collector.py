@@ -33,12 +33,13 @@ from urllib.parse import parse_qsl
 
 import bottle
 
-from pyapp import crashid, errors
+from pyapp import crashid, errors, metrics
 from pyapp.config import Config, load_config
 from pyapp.db import Database
 from pyapp.dumpstore import DumpStore, open_dump_store
 from pyapp.rawcrash import StorageUnavailable, build_raw_crash, save_crash
 from pyapp.throttler import Result, Throttler, load_rules
+from web import health
 from web.payload import Limits, Malformed, TooLarge, drain, read_payload
 
 log = logging.getLogger(__name__)
@@ -106,6 +107,17 @@ class Collector:
 
     def submit(self, environ: dict[str, Any]) -> tuple[int, str]:
         """Handle one crash report; returns (HTTP status, text body)."""
+        metrics.incr("collector.crash_received")
+        status, text = self._submit(environ)
+        if text.startswith("CrashID="):
+            metrics.incr("collector.crash_stored")
+        elif status == 503:
+            metrics.incr("collector.crash_unavailable")
+        else:
+            metrics.incr("collector.crash_discarded")
+        return status, text
+
+    def _submit(self, environ: dict[str, Any]) -> tuple[int, str]:
         submitted = self.clock()
         try:
             payload = read_payload(environ, self.store, self.limits)
@@ -194,23 +206,6 @@ class Collector:
         )
         return 200, f"CrashID=bp-{crash_id}\n"
 
-    def heartbeat(self) -> tuple[int, str]:
-        """Deep health check: the database answers and the dump store is usable."""
-        problems = []
-        try:
-            from pyapp.queries import QUERIES
-
-            self.db.fetch_value(QUERIES["heartbeat"])
-        except errors.CrashstatsError as exc:
-            problems.append(f"database: {exc}")
-        try:
-            self.store.check()
-        except errors.CrashstatsError as exc:
-            problems.append(f"dump store: {exc}")
-        if problems:
-            return 503, "\n".join(problems) + "\n"
-        return 200, "OK\n"
-
 
 def make_collector_app(
     config: Config | None = None, *, path: str = "/submit", **collector_args: Any
@@ -231,12 +226,8 @@ def make_collector_app(
     def submit() -> str:
         return answer(*collector.submit(bottle.request.environ))
 
-    @app.get("/__lbheartbeat__")
-    def lbheartbeat() -> str:
-        return answer(200, "OK\n")
-
-    @app.get("/__heartbeat__")
-    def heartbeat() -> str:
-        return answer(*collector.heartbeat())
-
+    checks = health.Health(
+        collector.config, lambda: collector.db, dump_store=lambda: collector.store, memcached=False
+    )
+    health.register(app, checks)
     return app

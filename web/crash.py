@@ -44,7 +44,7 @@ def crash(ctx: Ctx, crash_id: str) -> Page:
     if row["state"] == "expired":
         raise GonePage(f"crash {crash_id} ({row['crash_date']}) is older than the data kept here")
     if row["state"] == "pending":
-        request = ctx.value("SELECT request_priority_processing(%(id)s::uuid)", id=crash_id)
+        request = ctx.site.write_value("SELECT request_priority_processing(%(id)s::uuid)", id=crash_id)
         return Page(
             "pending.html",
             f"Crash {crash_id} is waiting to be processed",

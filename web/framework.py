@@ -225,6 +225,7 @@ def render_html(site: Site, template: str, **context: Any) -> bytes:
     context.setdefault("csv_link", None)
     context.setdefault("products_nav", [])
     context.setdefault("viewer", viewer_for(request.environ))
+    context.setdefault("replica_notice", site.replica_notice())
     return (
         site.templates.get_template(template)
         .render(default_product=site.default_product, **context)

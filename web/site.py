@@ -20,6 +20,7 @@ from pyapp.db import Database
 from web import charts, links
 from web.cache import PageCache, parse_servers
 from web.redact import RedactionRules
+from web.replica import ReplicaLag
 
 log = logging.getLogger(__name__)
 
@@ -63,11 +64,26 @@ class Site:
         self.default_product = str(config["DEFAULT_PRODUCT"])
         self.allowed_hosts = [h.lower() for h in config["ALLOWED_HOSTS"]]
         self._db = db
+        self._read_db: Database | None = None
         self._db_lock = threading.Lock()
+        self.replica = ReplicaLag(lambda: self.db, config["CRASHSTATS_REPLICA_LAG_NOTICE"])
         self._rules: tuple[int, RedactionRules] | None = None
 
+    def _pool(self, url: str, component: str) -> Database:
+        if not self.config["CRASHSTATS_DB_PGBOUNCER"]:  # PgBouncer refuses the option
+            url = with_statement_timeout(url, self.config["CRASHSTATS_WEB_STATEMENT_TIMEOUT"])
+        return Database(
+            url,
+            component=component,
+            min_size=self.config["CRASHSTATS_DB_POOL_MIN"],
+            max_size=self.config["CRASHSTATS_DB_POOL_MAX"],
+            connect_timeout=self.config["CRASHSTATS_DB_CONNECT_TIMEOUT"],
+            autocommit=True,
+        )
+
     @property
-    def db(self) -> Database:
+    def write_db(self) -> Database:
+        """The primary: the few writes of the web (priority processing requests)."""
         if self._db is None:
             with self._db_lock:
                 if self._db is None:
@@ -79,19 +95,32 @@ class Site:
                             "no database configured and the embedded PostgreSQL was never started",
                             hint="set DATABASE_URL, or run `crashstats db start`",
                         )
-                    self._db = Database(
-                        with_statement_timeout(url, self.config["CRASHSTATS_WEB_STATEMENT_TIMEOUT"]),
-                        component="web",
-                        min_size=self.config["CRASHSTATS_DB_POOL_MIN"],
-                        max_size=self.config["CRASHSTATS_DB_POOL_MAX"],
-                        connect_timeout=self.config["CRASHSTATS_DB_CONNECT_TIMEOUT"],
-                        autocommit=True,
-                    )
+                    self._db = self._pool(url, "web")
         return self._db
 
+    @property
+    def db(self) -> Database:
+        """Where pages read: the streaming replica of ``DATABASE_READ_URL`` when set, else the
+        primary."""
+        read_url = self.config["DATABASE_READ_URL"]
+        if not read_url:
+            return self.write_db
+        if self._read_db is None:
+            with self._db_lock:
+                if self._read_db is None:
+                    self._read_db = self._pool(read_url, "web-read")
+        return self._read_db
+
+    def replica_notice(self) -> str | None:
+        """What pages say when they read from a replica lagging past the threshold."""
+        if not self.config["DATABASE_READ_URL"]:
+            return None
+        return self.replica.notice()
+
     def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
+        for pool in (self._db, self._read_db):
+            if pool is not None:
+                pool.close()
 
     # --- queries: each one statement naming a view or function (autocommit, timeout) ----
 
@@ -105,6 +134,12 @@ class Site:
 
     def value(self, query: LiteralString, **params: Any) -> Any:
         row = self.one(query, **params)
+        return None if row is None else next(iter(row.values()))
+
+    def write_value(self, query: LiteralString, **params: Any) -> Any:
+        """One statement that writes, on the primary (never the read replica)."""
+        with self.write_db.connection() as conn:
+            row = conn.execute(query, params).fetchone()
         return None if row is None else next(iter(row.values()))
 
     def generation(self) -> int:

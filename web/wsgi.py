@@ -25,7 +25,13 @@ def _build(name: str) -> Callable[..., Iterable[bytes]]:
             from pyapp.config import load_config
 
             config = load_config()
-            setup_logging(config["CRASHSTATS_LOG_LEVEL"])
+            setup_logging(config["CRASHSTATS_LOG_LEVEL"], config["CRASHSTATS_LOG_FORMAT"])
+            from pyapp import metrics
+
+            metrics.configure(config)
+            from pyapp import db
+
+            db.configure(config)
             if name == "collector":
                 from web.collector import make_collector_app
 

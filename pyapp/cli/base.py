@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from dataclasses import dataclass, field
 from typing import NoReturn
@@ -52,13 +51,8 @@ def out(message: str = "") -> None:
     print(message, flush=True)
 
 
-def setup_logging(level: str) -> None:
-    logging.basicConfig(level=level, format="crashstats: %(message)s", stream=sys.stderr, force=True)
-    # alembic logs every revision it runs at INFO; keep that, drop SQLAlchemy chatter
-    logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
-    logging.getLogger("psycopg.pool").setLevel(logging.WARNING)
-    logging.getLogger("elastic_transport").setLevel(logging.WARNING)  # a line per request at INFO
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    migration_log = logging.getLogger("alembic.runtime.migration")
-    migration_log.setLevel(logging.getLevelName(level))
-    migration_log.addFilter(lambda record: record.getMessage().startswith("Running "))
+def setup_logging(level: str, fmt: str = "text") -> None:
+    """Readable lines on stderr, or JSON lines (``CRASHSTATS_LOG_FORMAT=json``): pyapp.logs."""
+    from pyapp import logs
+
+    logs.setup(level, fmt)

@@ -6,7 +6,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from pyapp import __version__
+from pyapp import __version__, db, metrics
 from pyapp.cli import (
     adi_cmd,
     config_cmd,
@@ -91,7 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ctx = Context(args)
     level = "DEBUG" if args.verbose else "WARNING" if args.quiet else None
     try:
-        setup_logging(level or ctx.config["CRASHSTATS_LOG_LEVEL"])
+        setup_logging(level or ctx.config["CRASHSTATS_LOG_LEVEL"], ctx.config["CRASHSTATS_LOG_FORMAT"])
+        metrics.configure(ctx.config)
+        db.configure(ctx.config)
         return int(args.func(ctx) or 0)
     except CrashstatsError as exc:
         sys.stderr.write(f"crashstats: error: {exc}\n")

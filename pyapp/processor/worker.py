@@ -42,7 +42,7 @@ from typing import Any
 import psycopg
 from psycopg.types.json import set_json_loads
 
-from pyapp import jsonfast
+from pyapp import db, jsonfast, metrics
 from pyapp.db import connect, wrap_exceptions
 from pyapp.dumpstore import open_dump_store
 from pyapp.errors import DatabaseUnavailable
@@ -214,7 +214,7 @@ class Worker:
             conn.execute(
                 queue.REGISTER, {"name": self.name, "hostname": socket.gethostname(), "pid": os.getpid()}
             )
-            if self.only is None:
+            if self.only is None and not db.PGBOUNCER:  # through PgBouncer: poll
                 conn.execute(f"LISTEN {queue.CHANNEL}")
         self.storage.prepare(conn)
         self.lookups = DbLookups(conn)
@@ -378,6 +378,7 @@ class Worker:
                 exc_info=not transient,
             )
             self._give_back(claimed_at, item.crash_id, f"{type(exc).__name__}: {exc}")
+            metrics.incr("processor.crash_failed")
             return None
         for stage, seconds in processed.timings.items():
             self.stats.stages[stage] = self.stats.stages.get(stage, 0.0) + seconds
@@ -391,11 +392,14 @@ class Worker:
         outcome = self.storage.save(self.conn, done, worker=self.name, claimed_at=claimed_at)
         self.stats.stages["storage"] = self.stats.stages.get("storage", 0.0) + time.perf_counter() - begin
         self.stats.stored += len(outcome.stored)
+        if outcome.stored:
+            metrics.incr("processor.crash_processed", len(outcome.stored))
         self.stats.lost_claims += len(outcome.lost_claims)
         for crash_id in outcome.lost_claims:
             log.warning("crash %s: claim lapsed and was taken over; not stored by %s", crash_id, self.name)
         for crash_id, error in outcome.failed.items():
             self._give_back(claimed_at, crash_id, f"PostgreSQL: {error}")
+            metrics.incr("processor.crash_failed")
         self.stats.delivery_failures += sum(len(e) for e in outcome.delivery_errors.values())
 
 

@@ -159,7 +159,7 @@ def test_db_start_stop_through_the_cli(env: dict[str, str]) -> None:
         url = run("db", "url", env=env).stdout.strip()
         with psycopg.connect(url) as conn:
             assert scalar(conn, "SELECT current_database()") == "breakpad"
-        up = run("up", env=env)
+        up = run("setup", "postgres", env=env)
         assert up.returncode == 0, up.stderr
         assert f"upgraded from base to {schema.head_revision()}" in up.stdout
     finally:

@@ -325,9 +325,7 @@ class SiteServer:
 
 
 @contextlib.contextmanager
-def run_site(
-    site_data: SiteData, memcached: Memcached, work: Path, **extra_env: str
-) -> Iterator[SiteServer]:
+def run_site(site_data: SiteData, memcached: Memcached, work: Path, **extra_env: str) -> Iterator[SiteServer]:
     """The whole site under gunicorn (2 workers) over ``site_data``; ``extra_env`` adds or
     overrides settings (a second server with other limits)."""
     port = free_port()
