@@ -11,13 +11,16 @@ first, then one transaction ``save_raw_crash()``: the raw_crashes row and, for a
 crashes, the processing_queue row. The statement runs while the dumps' fsyncs are still going
 on; the transaction commits only once they are durable. If that transaction fails
 the dumps are removed again, so there is no raw crash without dumps and no queue row without
-its raw crash; the caller answers "try again" (503).
+its raw crash; the caller answers "try again" (503). When the connection is lost during the
+commit itself, the outcome is asked of the database again (for up to OUTCOME_WINDOW seconds):
+a crash that did commit is answered with its CrashID rather than stored twice by a retry.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -44,6 +47,11 @@ COLLECTOR_FIELDS = (
 )
 
 SAVE_RAW_CRASH = "SELECT save_raw_crash(%(crash_id)s, %(raw_crash)s, %(submitted)s, %(queue)s) AS new"
+RAW_CRASH_STORED = "SELECT raw_crash_date(%(crash_id)s) IS NOT NULL AS stored"
+
+#: how long a collector looks for the outcome of a commit whose answer was lost (e.g. the
+#: database restarted at that moment), before answering 503 without knowing it
+OUTCOME_WINDOW = 15.0
 
 
 class StorageUnavailable(errors.CrashstatsError):
@@ -130,9 +138,35 @@ def save_crash(
             " during commit (outcome unknown; dumps kept)" if outcome_unknown else "",
             exc,
         )
+        if outcome_unknown:
+            stored = _committed(db, crash_id)
+            if stored:
+                log.warning("crash %s: the commit did go through (checked after the error)", crash_id)
+                return
+            if stored is None:
+                log.error("crash %s: outcome still unknown; its dumps are kept", crash_id)
+            else:
+                outcome_unknown = False  # not stored: refuse it like any rolled-back crash
         if new_id and not outcome_unknown:
             try:
                 store.delete_dumps(crash_id, list(dumps))
             except Exception:  # the crash is refused anyway; its dumps are orphans now
                 log.exception("crash %s: could not remove the dumps of the refused crash", crash_id)
         raise StorageUnavailable(f"database: {exc}") from exc
+
+
+def _committed(db: Database, crash_id: str, window: float = OUTCOME_WINDOW) -> bool | None:
+    """After a connection lost during the commit: is the raw crash stored? Asked again on new
+    connections for ``window`` seconds (the database may be restarting); None when it never
+    answered. Answering the client from this, not from the error, means a crash that did commit
+    gets its CrashID, and is not stored a second time when the client retries after a 503."""
+    deadline = time.monotonic() + window
+    while True:
+        try:
+            with db.connection() as conn:
+                row = conn.execute(RAW_CRASH_STORED, {"crash_id": crash_id}).fetchone()
+            return bool(row and row["stored"])
+        except errors.CrashstatsError:
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(0.5)

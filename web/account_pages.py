@@ -120,7 +120,7 @@ def login_post(site: Site) -> bytes:
     if not email or not password:
         return again("Give your e-mail address and your password.", 400)
     cfg = site.config
-    allowed = site.value(
+    allowed = site.write_value(
         "SELECT auth_login_allowed(%(e)s, %(a)s, %(n)s, make_interval(mins => %(m)s))",
         e=email,
         a=auth.remote_addr(),
@@ -134,13 +134,13 @@ def login_post(site: Site) -> bytes:
             f"{cfg['CRASHSTATS_LOGIN_BLOCK_MINUTES']} minutes.",
             429,
         )
-    row = site.one("SELECT user_id, password_hash FROM auth_password_hash(%(e)s)", e=email)
+    row = site.write_one("SELECT user_id, password_hash FROM auth_password_hash(%(e)s)", e=email)
     if row is None:
         accounts.dummy_verify()
         ok = False
     else:
         ok = accounts.verify_password(row["password_hash"], password)
-    site.value("SELECT auth_login_record(%(e)s, %(a)s, %(ok)s)", e=email, a=auth.remote_addr(), ok=ok)
+    site.write_value("SELECT auth_login_record(%(e)s, %(a)s, %(ok)s)", e=email, a=auth.remote_addr(), ok=ok)
     if not ok or row is None:
         return again("That e-mail address and password do not match an active account.", 403)
     auth.start_session(site, int(row["user_id"]))
@@ -180,7 +180,7 @@ def password_page(site: Site) -> Callable[..., Any]:
         current = bottle.request.forms.getunicode("current_password") or ""
         new = bottle.request.forms.getunicode("new_password") or ""
         again = bottle.request.forms.getunicode("new_password_again") or ""
-        row = site.one("SELECT user_id, password_hash FROM auth_password_hash(%(e)s)", e=viewer.name)
+        row = site.write_one("SELECT user_id, password_hash FROM auth_password_hash(%(e)s)", e=viewer.name)
         error = None
         if row is None or not accounts.verify_password(row["password_hash"], current):
             error = "Your current password is not right."
@@ -190,7 +190,7 @@ def password_page(site: Site) -> Callable[..., Any]:
             error = "The two new passwords differ."
         if error:
             return render(site, "password.html", "Change your password", status=400, error=error)
-        site.value(
+        site.write_value(
             "SELECT auth_set_password(%(u)s, %(h)s, %(keep)s)",
             u=viewer.user_id,
             h=accounts.hash_password(new),
@@ -218,7 +218,9 @@ def tokens_page(site: Site) -> Callable[..., Any]:
                         token_id = int(form("token_id"))
                     except ValueError:
                         raise FormError("token_id is not a number") from None
-                    if not site.value("SELECT api_token_revoke(%(a)s, %(t)s)", a=viewer.user_id, t=token_id):
+                    if not site.write_value(
+                        "SELECT api_token_revoke(%(a)s, %(t)s)", a=viewer.user_id, t=token_id
+                    ):
                         raise FormError(f"you have no active token {token_id}", 404)
                 elif action == "create":
                     days_raw = form("days", str(site.config["CRASHSTATS_API_TOKEN_DAYS"]))
@@ -228,7 +230,7 @@ def tokens_page(site: Site) -> Callable[..., Any]:
                         raise FormError(f"days={days_raw} is not a whole number") from None
                     permissions = form_list("permissions")
                     try:
-                        with site.db.transaction() as conn:
+                        with site.write_db.transaction() as conn:
                             _, new_token = accounts.create_token(
                                 conn, int(viewer.user_id or 0), permissions, days, form("notes")
                             )
@@ -238,7 +240,7 @@ def tokens_page(site: Site) -> Callable[..., Any]:
                     raise FormError("action must be create or revoke")
             except FormError as exc:
                 error, status = exc.message, exc.status
-        tokens = site.rows(
+        tokens = site.write_rows(
             "SELECT id, permissions, notes, created_at, expires_at, revoked_at, state FROM api_token_list"
             " WHERE user_id = %(u)s ORDER BY created_at DESC, id DESC",
             u=viewer.user_id,
@@ -253,7 +255,7 @@ def tokens_page(site: Site) -> Callable[..., Any]:
             new_token=new_token,
             permissions=sorted(viewer.permissions)
             if not viewer.is_superuser
-            else [r["name"] for r in site.rows(QUERIES["admin_permissions"])],
+            else [r["name"] for r in site.write_rows(QUERIES["admin_permissions"])],
             default_days=site.config["CRASHSTATS_API_TOKEN_DAYS"],
             today=dt.datetime.now(dt.UTC),
         )

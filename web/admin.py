@@ -39,7 +39,7 @@ def change(
     """Run ``statements`` in one transaction with the audit row and a cache generation bump;
     a refusal by the database becomes a :class:`FormError` with its message."""
     try:
-        with site.db.transaction() as conn:
+        with site.write_db.transaction() as conn:
             for query, params in statements:
                 conn.execute(query, params)
             conn.execute(
@@ -61,7 +61,7 @@ def change(
 
 
 def permissions(site: Site) -> list[dict[str, Any]]:
-    return site.rows(QUERIES["admin_permissions"])
+    return site.write_rows(QUERIES["admin_permissions"])
 
 
 # --- users and groups -----------------------------------------------------------------------
@@ -79,7 +79,7 @@ def users_page(site: Site) -> Callable[..., Any]:
                 if password and len(password) < accounts.MIN_PASSWORD_LENGTH:
                     raise FormError(f"the password needs at least {accounts.MIN_PASSWORD_LENGTH} characters")
                 try:
-                    with site.db.transaction() as conn:
+                    with site.write_db.transaction() as conn:
                         conn.execute(
                             "SELECT auth_user_create(%(e)s, %(h)s, false, %(actor)s)",
                             {
@@ -100,7 +100,7 @@ def users_page(site: Site) -> Callable[..., Any]:
             status=status,
             error=error,
             message=message,
-            users=site.rows(QUERIES["admin_users"]),
+            users=site.write_rows(QUERIES["admin_users"]),
         )
 
     return handler
@@ -113,7 +113,7 @@ def user_page(site: Site) -> Callable[..., Any]:
             uid = int(user_id)
         except ValueError:
             return render(site, "message.html", "Not found", status=404, error=f"no user {user_id}")
-        user = site.one(QUERIES["admin_user"], id=uid)
+        user = site.write_one(QUERIES["admin_user"], id=uid)
         if user is None:
             return render(site, "message.html", "Not found", status=404, error=f"no user {user_id}")
         error = message = None
@@ -126,12 +126,14 @@ def user_page(site: Site) -> Callable[..., Any]:
                         token_id = int(form("token_id"))
                     except ValueError:
                         raise FormError("token_id is not a number") from None
-                    if not site.value("SELECT api_token_revoke(%(a)s, %(t)s)", a=viewer.user_id, t=token_id):
+                    if not site.write_value(
+                        "SELECT api_token_revoke(%(a)s, %(t)s)", a=viewer.user_id, t=token_id
+                    ):
                         raise FormError(f"no active token {token_id}", 404)
                     message = f"Token {token_id} revoked."
                 else:
                     try:
-                        site.value(
+                        site.write_value(
                             "SELECT auth_user_update(%(actor)s, %(u)s, %(su)s, %(active)s, %(g)s, %(p)s)",
                             actor=viewer.user_id,
                             u=uid,
@@ -143,7 +145,7 @@ def user_page(site: Site) -> Callable[..., Any]:
                     except errors.DatabaseError as exc:
                         raise FormError(db_message(exc)) from None
                     message = "Saved."
-                user = site.one(QUERIES["admin_user"], id=uid)
+                user = site.write_one(QUERIES["admin_user"], id=uid)
             except FormError as exc:
                 error, status = exc.message, exc.status
         return render(
@@ -154,9 +156,9 @@ def user_page(site: Site) -> Callable[..., Any]:
             error=error,
             message=message,
             user=user,
-            groups=site.rows(QUERIES["admin_groups"]),
+            groups=site.write_rows(QUERIES["admin_groups"]),
             permissions=permissions(site),
-            tokens=site.rows(QUERIES["admin_user_tokens"], id=uid),
+            tokens=site.write_rows(QUERIES["admin_user_tokens"], id=uid),
         )
 
     return handler
@@ -172,11 +174,13 @@ def groups_page(site: Site) -> Callable[..., Any]:
             try:
                 try:
                     if form("action") == "delete":
-                        if not site.value("SELECT auth_group_delete(%(a)s, %(n)s)", a=viewer.user_id, n=name):
+                        if not site.write_value(
+                            "SELECT auth_group_delete(%(a)s, %(n)s)", a=viewer.user_id, n=name
+                        ):
                             raise FormError(f"no group {name}", 404)
                         message = f"Group {name} deleted."
                     else:
-                        site.value(
+                        site.write_value(
                             "SELECT auth_group_save(%(a)s, %(n)s, %(p)s)",
                             a=viewer.user_id,
                             n=name,
@@ -194,7 +198,7 @@ def groups_page(site: Site) -> Callable[..., Any]:
             status=status,
             error=error,
             message=message,
-            groups=site.rows(QUERIES["admin_groups"]),
+            groups=site.write_rows(QUERIES["admin_groups"]),
             permissions=permissions(site),
         )
 
@@ -217,7 +221,9 @@ def audit_page(site: Site) -> Callable[..., Any]:
                 status=400,
                 error=f"page={raw} is not a page number (1 or more)",
             )
-        rows = site.rows(QUERIES["admin_audit_log"], limit=AUDIT_PAGE + 1, offset=(number - 1) * AUDIT_PAGE)
+        rows = site.write_rows(
+            QUERIES["admin_audit_log"], limit=AUDIT_PAGE + 1, offset=(number - 1) * AUDIT_PAGE
+        )
         return render(
             site,
             "admin/audit.html",
@@ -261,7 +267,7 @@ def products_page(site: Site) -> Callable[..., Any]:
             status=status,
             error=error,
             message=message,
-            products=site.rows(QUERIES["admin_products"]),
+            products=site.write_rows(QUERIES["admin_products"]),
             values=values,
         )
 
@@ -387,9 +393,9 @@ def releases_page(site: Site) -> Callable[..., Any]:
             error=error,
             message=message,
             values=values,
-            products=site.rows(QUERIES["admin_products"]),
-            channels=site.rows(QUERIES["admin_release_channels"]),
-            releases=site.rows(QUERIES["admin_recent_releases"], limit=50),
+            products=site.write_rows(QUERIES["admin_products"]),
+            channels=site.write_rows(QUERIES["admin_release_channels"]),
+            releases=site.write_rows(QUERIES["admin_recent_releases"], limit=50),
         )
 
     return handler
@@ -422,11 +428,11 @@ def featured_page(site: Site) -> Callable[..., Any]:
                 message = f"Featured versions of {product} saved."
             except FormError as exc:
                 error, status = exc.message, exc.status
-        products = site.rows(QUERIES["admin_products"])
+        products = site.write_rows(QUERIES["admin_products"])
         listing = [
             {
                 "product": p["product_name"],
-                "versions": site.rows(QUERIES["admin_product_versions"], product=p["product_name"]),
+                "versions": site.write_rows(QUERIES["admin_product_versions"], product=p["product_name"]),
             }
             for p in products
         ]

@@ -493,7 +493,7 @@ def featured_put(ctx: Ctx, v: dict[str, Any]) -> Page:
 
 def skiplist_change(delete: bool) -> Callable[[Ctx, dict[str, Any]], Page]:
     def handler(ctx: Ctx, v: dict[str, Any]) -> Page:
-        with ctx.site.db.transaction() as conn:
+        with ctx.site.write_db.transaction() as conn:
             conn.execute(
                 QUERIES["api_skiplist_delete" if delete else "api_skiplist_add"],
                 {"category": v["category"], "rule": v["rule"]},
@@ -802,7 +802,9 @@ def rate_limit(site: Site) -> None:
         client, limit = f"u{viewer.user_id}", int(site.config["CRASHSTATS_API_RATE_USER"])
     else:
         client, limit = f"a{auth.remote_addr()}", int(site.config["CRASHSTATS_API_RATE_ANONYMOUS"])
-    row = site.one("SELECT allowed, hits, reset_seconds FROM api_rate_hit(%(c)s, %(n)s)", c=client, n=limit)
+    row = site.write_one(
+        "SELECT allowed, hits, reset_seconds FROM api_rate_hit(%(c)s, %(n)s)", c=client, n=limit
+    )
     assert row is not None
     bottle.response.set_header("X-RateLimit-Limit", str(limit))
     bottle.response.set_header("X-RateLimit-Remaining", str(max(limit - int(row["hits"]), 0)))

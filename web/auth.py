@@ -107,7 +107,7 @@ class AuthMiddleware:
         try:
             token = environ.get(TOKEN_HEADER)
             if token:
-                row = self.site.one(
+                row = self.site.write_one(
                     "SELECT token_id, user_id, email, permissions FROM auth_token_user(%(h)s)",
                     h=accounts.secret_hash(token.strip()),
                 )
@@ -120,7 +120,7 @@ class AuthMiddleware:
                 session = signer(self.site).unsign(cookies.get(SESSION_COOKIE), "session")
                 if session:
                     session_hash = accounts.secret_hash(session)
-                    row = self.site.one(
+                    row = self.site.write_one(
                         "SELECT user_id, email, is_superuser, permissions FROM auth_session_user(%(h)s)",
                         h=session_hash,
                     )
@@ -211,7 +211,7 @@ def start_session(site: Site, user_id: int) -> None:
     old = signer(site).unsign(environ.get("crashstats.cookies", {}).get(SESSION_COOKIE), "session")
     session = accounts.new_secret(32)
     age = int(site.config["SESSION_COOKIE_AGE"])
-    site.value(
+    site.write_value(
         "SELECT auth_session_create(%(u)s, %(h)s, make_interval(secs => %(age)s), %(old)s)",
         u=user_id,
         h=accounts.secret_hash(session),
@@ -234,7 +234,7 @@ def set_cookie(site: Site, name: str, value: str, max_age: int) -> None:
 def end_session(site: Site) -> None:
     session_hash = bottle.request.environ.get("crashstats.session_hash")
     if session_hash:
-        site.value("SELECT auth_session_delete(%(h)s)", h=session_hash)
+        site.write_value("SELECT auth_session_delete(%(h)s)", h=session_hash)
     set_cookie(site, SESSION_COOKIE, "", 0)
 
 

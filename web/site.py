@@ -136,6 +136,17 @@ class Site:
         row = self.one(query, **params)
         return None if row is None else next(iter(row.values()))
 
+    def write_rows(self, query: LiteralString, **params: Any) -> list[dict[str, Any]]:
+        """One statement on the primary: writes, and reads that must see the latest writes
+        (sessions, tokens, accounts, the admin), never the read replica."""
+        with self.write_db.connection() as conn:
+            return conn.execute(query, params).fetchall()
+
+    def write_one(self, query: LiteralString, **params: Any) -> dict[str, Any] | None:
+        """One row of a statement on the primary (see write_rows)."""
+        with self.write_db.connection() as conn:
+            return conn.execute(query, params).fetchone()
+
     def write_value(self, query: LiteralString, **params: Any) -> Any:
         """One statement that writes, on the primary (never the read replica)."""
         with self.write_db.connection() as conn:
