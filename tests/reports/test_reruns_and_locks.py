@@ -29,6 +29,7 @@ AGGREGATES = (
     "home_page_graph_build",
     "crash_adu_by_build_signature",
     "exploitability_reports",
+    "exploitability_windows",
     "gccrashes",
     "explosiveness",
     "rank_compare",
