@@ -12,6 +12,7 @@ branch_labels = None
 depends_on = None
 
 FILES = [
+    "functions/backfill_matviews.sql",
     "functions/update_exploitability.sql",
     "functions/update_exploitability_windows.sql",
     "tables/exploitability_windows.sql",
