@@ -5,7 +5,9 @@
 --      over the whole range;
 --   3. for each day, every daily step recomputed (backfill_X = update_X(day, false)), with a
 --      NOTICE "backfill_matviews: day N of M (YYYY-MM-DD)" before it (the CLI's progress bar);
---   4. the 'final' steps (rank_compare) for lastday.
+--   4. the exploitability page's windows ending on the 27 days after lastday, when reported
+--      (update_exploitability refreshes only those ending on its day here), then the 'final'
+--      steps (rank_compare) for lastday.
 -- lastday defaults to yesterday and is clamped to the last day with raw_adi (as in Socorro:
 -- later days have no ADI yet); a range ending before firstday is refused. Everything runs in
 -- the caller's transaction: an error leaves no day half-done.
@@ -26,6 +28,7 @@ DECLARE
     v_days     integer;
     v_n        integer := 0;
     v_step     record;
+    v_later    date;
 BEGIN
     IF firstday IS NULL THEN
         RAISE EXCEPTION 'backfill_matviews: firstday is required'
@@ -52,6 +55,9 @@ BEGIN
         PERFORM backfill_reports_clean(firstday::timestamp AT TIME ZONE 'UTC', (v_last + 1)::timestamp AT TIME ZONE 'UTC');
     END IF;
 
+    -- update_exploitability refreshes only the exploitability windows ending on its day; those
+    -- ending on the days after the range that contain it are refreshed once below
+    PERFORM set_config('crashstats.exploitability_windows', 'deferred', true);
     FOR v_day IN SELECT generate_series(firstday, v_last, interval '1 day')::date LOOP
         v_n := v_n + 1;
         RAISE NOTICE 'backfill_matviews: day % of % (%)', v_n, v_days, v_day;
@@ -59,6 +65,11 @@ BEGIN
             PERFORM run_report_step(v_step.proc_name, v_day, true);
         END LOOP;
     END LOOP;
+    PERFORM set_config('crashstats.exploitability_windows', '', true);
+    SELECT max(e.report_date) INTO v_later FROM exploitability_reports e;
+    IF v_later > v_last THEN
+        PERFORM update_exploitability_windows(v_last + 1, least(v_last + 27, v_later));
+    END IF;
     FOR v_step IN SELECT c.proc_name FROM report_chain() c WHERE c.kind = 'final' ORDER BY c.step LOOP
         PERFORM run_report_step(v_step.proc_name, v_last, true);
     END LOOP;

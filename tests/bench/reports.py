@@ -134,10 +134,16 @@ def view_queries(conn: psycopg.Connection, day: dt.date) -> list[tuple[str, str,
             (p, v, first, day, signature),
         ),
         (
-            "exploitability, product, 30 days",
+            "exploitability, product, 28 days (the page's longest window)",
             "SELECT * FROM exploitability_report WHERE product_name = %s AND version_string IS NULL"
-            " AND start_date = %s AND end_date = %s ORDER BY high_medium_count DESC LIMIT 100",
-            (p, first, day),
+            " AND start_date = %s AND end_date = %s ORDER BY high_medium_count DESC, signature LIMIT 100",
+            (p, day - dt.timedelta(days=27), day),
+        ),
+        (
+            f"exploitability, {p} {v}, 7 days",
+            "SELECT * FROM exploitability_report WHERE product_name = %s AND version_string = %s"
+            " AND start_date = %s AND end_date = %s ORDER BY high_medium_count DESC, signature LIMIT 100",
+            (p, v, day - dt.timedelta(days=6), day),
         ),
         (
             "GC crashes, nightly, 30 days",

@@ -275,3 +275,59 @@ def test_signature_history(rconn, oracle: Oracle, loaded: LoadedDb) -> None:
             expected.append((day, count, round(Decimal(count) / total, 5)))
     assert [(r["report_date"], r["report_count"], r["percent_of_total"]) for r in rows] == expected
     assert expected
+
+
+def expected_exploitability(
+    oracle: Oracle, days: list[dt.date], product: str, vid: int | None
+) -> dict[int, list[int]]:
+    """{signature_id: [null, none, low, medium, high]} of the exploitability page: a product's
+    versions (rapid-beta parents left out) or one version, signatures with more than 4 rated crashes."""
+    expected: dict[int, list[int]] = defaultdict(lambda: [0] * 5)
+    for d in days:
+        for (sig, v_id), counts in oracle.exploitability(d).items():
+            v = oracle.versions[v_id]
+            if v.product == product and (v_id == vid if vid is not None else not v.is_rapid_beta):
+                expected[sig] = [a + b for a, b in zip(expected[sig], counts, strict=True)]
+    return {k: v for k, v in expected.items() if sum(v[1:]) > 4}
+
+
+@pytest.mark.parametrize(("length", "pre_aggregated"), [(1, True), (2, False), (3, True)])
+@pytest.mark.parametrize("version", [None, "40.0", "41.0b"])
+def test_exploitability_windows_pre_aggregated_and_not(
+    rconn, oracle: Oracle, loaded: LoadedDb, length: int, pre_aggregated: bool, version: str | None
+) -> None:
+    """The page's windows (1/3/7/14/28 days ending on a reported day) come from the table the
+    daily chain writes, other ranges from the per-day rows: both agree with the oracle."""
+    last = loaded.days[-1]
+    days = loaded.days[-length:]
+    stored = rconn.execute(
+        "SELECT count(*) AS n FROM exploitability_windows WHERE end_date = %s AND days = %s",
+        (last, length),
+    ).fetchone()["n"]
+    assert (stored > 0) == pre_aggregated
+    assert rconn.execute(
+        "SELECT count(*) AS n FROM exploitability_window_days WHERE end_date = ANY(%s)", (loaded.days,)
+    ).fetchone()["n"] == len(loaded.days)
+    rows = rconn.execute(
+        "SELECT * FROM exploitability_report WHERE product_name = 'KillerApp'"
+        " AND version_string IS NOT DISTINCT FROM %s AND start_date = %s AND end_date = %s"
+        " ORDER BY high_medium_count DESC, signature",
+        (version, days[0], last),
+    ).fetchall()
+    vid = version_id(oracle, "KillerApp", version) if version else None
+    expected = expected_exploitability(oracle, days, "KillerApp", vid)
+    got = {
+        r["signature_id"]: [
+            r["null_count"],
+            r["none_count"],
+            r["low_count"],
+            r["medium_count"],
+            r["high_count"],
+        ]
+        for r in rows
+    }
+    assert got == expected
+    assert all(r["high_medium_count"] == r["high_count"] + r["medium_count"] for r in rows)
+    assert all(r["classified_count"] == sum(got[r["signature_id"]][1:]) for r in rows)
+    if version is None:
+        assert rows

@@ -29,6 +29,7 @@ AGGREGATES = (
     "home_page_graph_build",
     "crash_adu_by_build_signature",
     "exploitability_reports",
+    "exploitability_windows",
     "gccrashes",
     "explosiveness",
     "rank_compare",
@@ -100,6 +101,62 @@ def test_reruns_give_identical_results(small_db) -> None:
     with psycopg.connect(url) as conn:
         conn.execute("SELECT backfill_matviews(%s, %s)", (days[0], days[-1]))
     assert contents(url) == first
+
+
+def exploitability_page(conn: psycopg.Connection, start: dt.date, end: dt.date) -> dict[int, tuple]:
+    rows = conn.execute(
+        "SELECT signature_id, null_count, none_count, low_count, medium_count, high_count"
+        " FROM exploitability_report WHERE product_name = 'KillerApp' AND version_string IS NULL"
+        " AND start_date = %s AND end_date = %s",
+        (start, end),
+    ).fetchall()
+    return {r[0]: tuple(r[1:]) for r in rows}
+
+
+@pytest.mark.parametrize("how", ["backfill_matviews", "backfill_exploitability"])
+def test_rerun_of_an_earlier_day_refreshes_the_later_exploitability_windows(small_db, how: str) -> None:
+    """A day rerun after the days that follow it were reported: the pre-aggregated windows that
+    end on those later days and contain it change with it."""
+    url, days = small_db
+    start = days[-1] - dt.timedelta(days=2)  # the page's 3-day window ending on the last day
+    assert start <= days[0]
+    with psycopg.connect(url) as conn:
+        conn.execute("SELECT backfill_matviews(%s, %s)", (days[0], days[-1]))
+        conn.commit()
+        before = exploitability_page(conn, start, days[-1])
+        # every crash of the first day becomes 'high': its signatures gain high crashes
+        changed = conn.execute(
+            "UPDATE reports_clean SET exploitability = 'high'"
+            " WHERE date_processed >= %s AND date_processed < %s",
+            (
+                dt.datetime.combine(days[0], dt.time(0), tzinfo=dt.UTC),
+                dt.datetime.combine(days[1], dt.time(0), tzinfo=dt.UTC),
+            ),
+        ).rowcount
+        assert changed > 0
+        if how == "backfill_matviews":
+            conn.execute("SELECT backfill_matviews(%s, %s, false)", (days[0], days[0]))
+        else:
+            conn.execute("SELECT backfill_exploitability(%s)", (days[0],))
+        conn.commit()
+        assert (
+            conn.execute(
+                "SELECT count(*) FROM exploitability_windows WHERE end_date = %s AND days = %s",
+                (days[-1], 3),
+            ).fetchone()[0]
+            > 0
+        )
+        after = exploitability_page(conn, start, days[-1])
+        high_before = sum(v[4] for v in before.values())
+        high_after = sum(v[4] for v in after.values())
+        assert high_after > high_before
+        # the same window summed from the per-day rows (the view's path for other ranges)
+        summed = conn.execute(
+            "SELECT signature_id, null_count, none_count, low_count, medium_count, high_count"
+            " FROM exploitability_for('KillerApp', NULL, %s, %s)",
+            (start, days[-1]),
+        ).fetchall()
+        assert after == {r[0]: tuple(r[1:]) for r in summed}
 
 
 def test_a_concurrent_run_is_refused_and_counts_stay_single(small_db) -> None:
