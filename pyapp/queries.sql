@@ -36,10 +36,6 @@ SELECT line_no, fields, reason FROM raw_adi_staging WHERE reason IS NOT NULL ORD
 -- Done with the staging table (another load may follow in the same transaction).
 DROP TABLE raw_adi_staging;
 
--- name: heartbeat
--- The database answers (health checks of the collector and the web nodes).
-SELECT 1 AS ok;
-
 -- name: copy_reports
 -- Bulk load of processed crash rows (demo generator, benchmarks): COPY into the parent table.
 COPY reports (uuid, client_crash_date, date_processed, product, version, build, signature, url, install_age,
