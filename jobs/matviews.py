@@ -208,3 +208,13 @@ class ExplosivenessCronApp(MatviewCronApp):
     procedure = "update_explosiveness"
     depends_on = ("tcbs-matview", "adu-matview", "reports-clean")
     socorro_class = SOCORRO + "ExplosivenessCronApp"
+
+
+class SearchFacetsCronApp(MatviewCronApp):
+    """update_search_facets(yesterday): Super Search's daily roll-up of reports (its totals and
+    facets over whole days; Socorro counted those in Elasticsearch, so it has no such job). The
+    numbers Super Search gives do not change, so the web cache is left alone."""
+
+    app_name = "search-facets"
+    procedure = "update_search_facets"
+    refreshes_web_cache = False

@@ -38,6 +38,7 @@ jobs.matviews.SignatureSummaryArchitectureCronApp|1d|05:00
 jobs.matviews.SignatureSummaryFlashVersionCronApp|1d|05:00
 jobs.matviews.SignatureSummaryDeviceCronApp|1d|05:00
 jobs.matviews.SignatureSummaryGraphicsCronApp|1d|05:00
+jobs.matviews.SearchFacetsCronApp|1d|05:00
 jobs.fetch_adi.FetchADICronApp|1d|07:00
 jobs.matviews.ADUCronApp|1d|07:30
 jobs.matviews.BuildADUCronApp|1d|07:30

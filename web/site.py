@@ -17,7 +17,7 @@ import jinja2
 from pyapp import errors
 from pyapp.config import Config
 from pyapp.db import Database
-from web import charts, links
+from web import cells, charts, links
 from web.cache import PageCache, parse_servers
 from web.redact import RedactionRules
 from web.replica import ReplicaLag
@@ -47,6 +47,7 @@ def make_templates() -> jinja2.Environment:
     )
     env.globals.update(links.TEMPLATE_GLOBALS)
     env.globals.update(charts.TEMPLATE_GLOBALS)
+    env.globals.update(cells.TEMPLATE_GLOBALS)
     env.filters.update(links.TEMPLATE_FILTERS)
     return env
 

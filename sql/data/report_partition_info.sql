@@ -3,7 +3,9 @@
 -- truncated after truncate_partitions' weeks_to_keep (Socorro's TruncatePartitionsCronApp).
 -- Rerun-safe.
 INSERT INTO report_partition_info (table_name, build_order, keys, indexes, fkeys, partition_column, timetype, truncate_old) VALUES
-    ('reports', 1, '{id,uuid}', '{date_processed,hangid,"product,version",reason,signature,url}', '{}',
+    -- reports: Socorro's single-column indexes, but (signature, date_processed) for signature: a
+    -- signature's crashes newest first (the signature report's tabs, Super Search's signature=)
+    ('reports', 1, '{id,uuid}', '{date_processed,hangid,"product,version",reason,"signature,date_processed",url}', '{}',
      'date_processed', 'TIMESTAMPTZ', false),
     ('plugins_reports', 2, '{"report_id,plugin_id"}', '{"report_id,date_processed"}',
      '{"(plugin_id) REFERENCES plugins(id)","(report_id) REFERENCES reports_WEEKNUM(id)"}',

@@ -3,7 +3,8 @@
 -- UNIQUE index per `keys` element, one index per `indexes` element ("a,b" = two columns) and
 -- the `fkeys` clauses, where a table named <t>_WEEKNUM means the partition of <t> for the same
 -- week (found through the catalog, created when missing). Only what is missing is created, so
--- it also finishes partitions pg_partman made. p_partname NULL = every partition of the table
+-- it also finishes partitions pg_partman made; a copy of a parent's index that took the name of
+-- a registry index is renamed out of its way. p_partname NULL = every partition of the table
 -- that is not finished yet (no index, or no foreign key, where the registry asks for some).
 -- Returns how many indexes and constraints it created.
 -- Callers: create_weekly_partition, prepare_partitioned_table, weekly_report_partitions.
@@ -20,6 +21,7 @@ DECLARE
     v_info     record;
     v_match    text[];
     v_name     text;
+    v_parent_index text;
     v_part     record;
     v_ref      text;
     v_reftable text;
@@ -45,8 +47,10 @@ BEGIN
                          WHERE to_regclass(format('public.%I',
                                    partition_object_name(c.relname, k.element, 'key'))) IS NULL)
                 OR EXISTS (SELECT 1 FROM unnest(v_info.indexes) AS x(element)
-                            WHERE to_regclass(format('public.%I',
-                                      partition_object_name(c.relname, x.element, 'idx'))) IS NULL)
+                            CROSS JOIN LATERAL (SELECT to_regclass(format('public.%I',
+                                      partition_object_name(c.relname, x.element, 'idx'))) AS oid) AS ix
+                            WHERE ix.oid IS NULL
+                               OR EXISTS (SELECT 1 FROM pg_inherits ii WHERE ii.inhrelid = ix.oid))
                 OR (cardinality(v_info.fkeys) > 0
                     AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'f')));
     END IF;
@@ -69,6 +73,18 @@ BEGIN
         END LOOP;
         FOREACH v_element IN ARRAY v_info.indexes LOOP
             v_name := partition_object_name(v_part.partition_name, v_element, 'idx');
+            -- CREATE TABLE ... PARTITION OF names the copies of the parent's own indexes
+            -- <partition>_<columns>_idx too (the signature trigram index took
+            -- reports_<week>_signature_idx): such a copy is not the registry's index, so it is
+            -- renamed after its parent index and the registry's is created under its name
+            SELECT p.relname::text INTO v_parent_index
+              FROM pg_inherits ii JOIN pg_class p ON p.oid = ii.inhparent
+             WHERE ii.inhrelid = to_regclass(format('public.%I', v_name));
+            IF v_parent_index IS NOT NULL THEN
+                EXECUTE format('ALTER INDEX %I RENAME TO %I', v_name,
+                               partition_object_name(v_part.partition_name,
+                                                     regexp_replace(v_parent_index, '^' || p_tablename || '_', ''), 'idx'));
+            END IF;
             CONTINUE WHEN to_regclass(format('public.%I', v_name)) IS NOT NULL;
             SELECT string_agg(quote_ident(btrim(c)), ', ' ORDER BY n) INTO v_cols
               FROM unnest(string_to_array(v_element, ',')) WITH ORDINALITY AS t(c, n);

@@ -37,7 +37,8 @@ AS $$
           (25, 'update_signature_summary_graphics', 'daily'),
           (26, 'update_gccrashes', 'daily'),
           (27, 'update_explosiveness', 'daily'),
-          (28, 'update_rank_compare', 'final')
+          (28, 'update_search_facets', 'daily'),
+          (29, 'update_rank_compare', 'final')
       ) AS s(step, proc_name, kind)
      ORDER BY s.step;
 $$;

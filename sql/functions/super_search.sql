@@ -20,6 +20,11 @@
 -- Errors: an unknown or unexposed field, a wrong operator or value, a bad range: SQLSTATE 22023
 -- (invalid_parameter_value); a field needing a permission not in p_permissions: 42501
 -- (insufficient_privilege), the permission in the HINT.
+-- Totals, facets and cardinalities over the whole UTC days of the range that update_search_facets
+-- has rolled up (search_facet_days_done) are counted from search_facet_days, the rest of the
+-- range from reports, when every filter and facet is on product, version, platform,
+-- process_type, release_channel or signature and the dates are a range (the same numbers,
+-- without reading every crash of a busy day); histograms always count crashes.
 -- Values are returned unredacted: the web redacts hits for the viewer.
 -- Callers: the web's /search/ and /api/SuperSearch/, the signature report. Read-only.
 CREATE OR REPLACE FUNCTION super_search(p_query jsonb, p_permissions text[] DEFAULT '{}',
@@ -69,6 +74,18 @@ DECLARE
     v_hits jsonb := '[]'::jsonb;
     v_agg jsonb;
     v_likes text[];
+    -- the roll-up (search_facet_days) for totals and facets over whole days, when every filter
+    -- and facet is on one of its columns
+    v_rollup boolean := true;
+    v_dim_conds text[] := ARRAY[]::text[];
+    v_strict_from boolean := false;
+    v_days date[];
+    v_live text[] := ARRAY[]::text[];
+    v_cursor timestamptz;
+    v_day date;
+    v_day_start timestamptz;
+    v_m text;
+    v_dims text[] := ARRAY[]::text[];
 BEGIN
     IF p_query IS NULL OR jsonb_typeof(p_query) <> 'object' THEN
         RAISE EXCEPTION 'super_search: the query must be a JSON object' USING ERRCODE = 'invalid_parameter_value';
@@ -127,6 +144,13 @@ BEGIN
         END IF;
         v_fields := v_fields || jsonb_build_object(v_name, jsonb_build_object('expr', v_f.expr, 'type', v_f.data_type,
                                                                                'doc', v_f.doc, 'key', v_f.doc_key));
+        IF v_op IN ('filter', 'facet') AND v_name <> 'date'
+           AND v_f.expr NOT IN ('r.product', 'r.version', 'r.os_name', 'r.process_type', 'r.release_channel',
+                                'r.signature') THEN
+            v_rollup := false;
+        ELSIF v_op IN ('filter', 'facet') AND v_name <> 'date' THEN
+            v_dims := v_dims || v_f.expr;
+        END IF;
         v_need_processed := v_need_processed OR v_f.source = 'processed';
         v_need_raw := v_need_raw OR v_f.source = 'raw';
     END LOOP;
@@ -204,6 +228,13 @@ BEGIN
             v_cond := format('NOT coalesce((%s), false)', v_cond);
         END IF;
         v_conds := v_conds || v_cond;
+        IF v_name <> 'date' THEN
+            v_dim_conds := v_dim_conds || v_cond;
+        ELSIF coalesce((v_filter ->> 'not')::boolean, false) OR v_op NOT IN ('>', '>=', '<', '<=') THEN
+            v_rollup := false;  -- only a date range splits into whole days
+        ELSIF v_op = '>' THEN
+            v_strict_from := true;
+        END IF;
     END LOOP;
 
     -- the date range: 7 days by default, 365 at most
@@ -237,27 +268,81 @@ BEGIN
         v_where := v_where || ' AND ' || array_to_string(v_conds, ' AND ');
     END IF;
 
+    -- the whole days of the range that the roll-up holds; the rest (the range's ends, days not
+    -- rolled up yet or written to since) is counted from reports
+    IF v_rollup AND jsonb_array_length(v_histograms) = 0 THEN
+        v_days := ARRAY(
+            SELECT d.report_day FROM search_facet_days_done d
+             WHERE d.report_day >= v_from::date AND d.report_day < v_to::date
+               AND (d.report_day::timestamp AT TIME ZONE 'UTC') >= v_from
+               AND NOT (v_strict_from AND (d.report_day::timestamp AT TIME ZONE 'UTC') = v_from)
+               AND ((d.report_day + 1)::timestamp AT TIME ZONE 'UTC') <= v_to
+               AND d.report_day >= (SELECT min(w.week_begins) FROM weekly_partitions w
+                                     WHERE w.table_name = 'reports' AND NOT w.is_default)
+             ORDER BY d.report_day);
+        v_rollup := cardinality(v_days) > 0;
+    ELSE
+        v_rollup := false;
+    END IF;
+    IF v_rollup THEN
+        v_cursor := v_from;
+        FOREACH v_day IN ARRAY v_days LOOP
+            v_day_start := v_day::timestamp AT TIME ZONE 'UTC';
+            IF v_day_start > v_cursor THEN
+                v_live := v_live || format('(r.date_processed >= %L AND r.date_processed < %L)', v_cursor, v_day_start);
+            END IF;
+            v_cursor := v_day_start + interval '1 day';
+        END LOOP;
+        IF v_cursor < v_to THEN
+            v_live := v_live || format('(r.date_processed >= %L AND r.date_processed < %L)', v_cursor, v_to);
+        END IF;
+        -- the coarser level when only product and signature are filtered or counted on
+        v_m := format('(SELECT r.product::text AS product, r.version::text AS version, r.os_name::text AS os_name,'
+                      ' r.process_type, r.release_channel, r.signature::text AS signature, r.crashes AS n'
+                      ' FROM search_facet_days r WHERE r.report_day = ANY (%L::date[]) AND r.level = %L%s',
+                      v_days,
+                      CASE WHEN v_dims <@ ARRAY['r.product', 'r.signature'] THEN 'product_signature' ELSE 'all' END,
+                      CASE WHEN cardinality(v_dim_conds) > 0
+                                   THEN ' AND ' || array_to_string(v_dim_conds, ' AND ') ELSE '' END);
+        IF cardinality(v_live) > 0 THEN
+            v_m := v_m || format(
+                ' UNION ALL SELECT r.product::text, r.version::text, r.os_name::text, r.process_type,'
+                ' r.release_channel, r.signature::text, count(*) FROM reports r WHERE %s AND (%s)'
+                ' GROUP BY 1, 2, 3, 4, 5, 6',
+                v_where, array_to_string(v_live, ' OR '));
+        END IF;
+        v_m := v_m || ') r';
+    END IF;
+
     -- total, facets, histograms, cardinalities
-    IF cardinality(v_facets) = 0 AND cardinality(v_cardinality) = 0 AND jsonb_array_length(v_histograms) = 0 THEN
+    FOREACH v_name IN ARRAY v_facets LOOP
+        v_i := v_i + 1;
+        v_alias := 'f' || v_i;
+        v_select := v_select || format('%s AS %I', v_fields -> v_name ->> 'expr', v_alias);
+        v_parts := v_parts || format(
+            '%L, (SELECT coalesce(jsonb_agg(jsonb_build_object(''term'', t.term, ''count'', t.count)'
+            ' ORDER BY t.count DESC, t.term), ''[]''::jsonb) FROM (SELECT %2$I AS term, count(*) AS count'
+            ' FROM m WHERE %2$I IS NOT NULL GROUP BY %2$I ORDER BY count(*) DESC, %2$I LIMIT %3$s) t)',
+            v_name, v_alias, v_fsize);
+    END LOOP;
+    FOREACH v_name IN ARRAY v_cardinality LOOP
+        v_i := v_i + 1;
+        v_alias := 'f' || v_i;
+        v_select := v_select || format('%s AS %I', v_fields -> v_name ->> 'expr', v_alias);
+        v_parts := v_parts || format('%L, jsonb_build_object(''value'', (SELECT count(DISTINCT %I) FROM m))',
+                                     'cardinality_' || v_name, v_alias);
+    END LOOP;
+    IF v_rollup THEN
+        -- each roll-up row stands for n crashes: counts are sums of n
+        EXECUTE format(
+            'WITH m AS MATERIALIZED (SELECT %s FROM %s) '
+            'SELECT (SELECT coalesce(sum(n), 0)::bigint FROM m) AS total, jsonb_build_object(%s) AS facets',
+            array_to_string(v_select || 'r.n'::text, ', '), v_m,
+            replace(array_to_string(v_parts, ', '), 'count(*)', 'sum(n)::bigint'))
+        INTO v_total, v_facet_json;
+    ELSIF cardinality(v_facets) = 0 AND cardinality(v_cardinality) = 0 AND jsonb_array_length(v_histograms) = 0 THEN
         EXECUTE format('SELECT count(*) FROM %s WHERE %s', v_source, v_where) INTO v_total;
     ELSE
-        FOREACH v_name IN ARRAY v_facets LOOP
-            v_i := v_i + 1;
-            v_alias := 'f' || v_i;
-            v_select := v_select || format('%s AS %I', v_fields -> v_name ->> 'expr', v_alias);
-            v_parts := v_parts || format(
-                '%L, (SELECT coalesce(jsonb_agg(jsonb_build_object(''term'', t.term, ''count'', t.count)'
-                ' ORDER BY t.count DESC, t.term), ''[]''::jsonb) FROM (SELECT %2$I AS term, count(*) AS count'
-                ' FROM m WHERE %2$I IS NOT NULL GROUP BY %2$I ORDER BY count(*) DESC, %2$I LIMIT %3$s) t)',
-                v_name, v_alias, v_fsize);
-        END LOOP;
-        FOREACH v_name IN ARRAY v_cardinality LOOP
-            v_i := v_i + 1;
-            v_alias := 'f' || v_i;
-            v_select := v_select || format('%s AS %I', v_fields -> v_name ->> 'expr', v_alias);
-            v_parts := v_parts || format('%L, jsonb_build_object(''value'', (SELECT count(DISTINCT %I) FROM m))',
-                                         'cardinality_' || v_name, v_alias);
-        END LOOP;
         FOR v_hist IN SELECT h FROM jsonb_array_elements(v_histograms) AS h LOOP
             v_name := v_hist ->> 'field';
             v_type := v_fields -> v_name ->> 'type';
@@ -308,10 +393,21 @@ BEGIN
     -- the hits
     IF v_number > 0 AND v_total > v_offset THEN
         v_select := ARRAY(SELECT format('%L, %s', c, v_fields -> c ->> 'expr') FROM unnest(v_columns) AS c);
+        -- missing values last; a NOT NULL column of reports (date_processed, uuid) gets a plain
+        -- ASC / DESC, the order its indexes give, so the newest hits are read, not sorted
         v_order := ARRAY(
-            SELECT format('%s %s', v_fields -> ltrim(s, '-') ->> 'expr',
-                          CASE WHEN s LIKE '-%' THEN 'DESC NULLS LAST' ELSE 'ASC NULLS LAST' END)
-              FROM unnest(v_sort) WITH ORDINALITY AS u(s, n) ORDER BY n);
+            SELECT format('%s %s', e.expr,
+                          CASE WHEN s LIKE '-%' THEN 'DESC' ELSE 'ASC' END
+                          || CASE WHEN e.not_null THEN '' ELSE ' NULLS LAST' END)
+              FROM unnest(v_sort) WITH ORDINALITY AS u(s, n)
+              CROSS JOIN LATERAL (
+                  SELECT v_fields -> ltrim(u.s, '-') ->> 'expr' AS expr) AS x
+              CROSS JOIN LATERAL (
+                  SELECT x.expr,
+                         EXISTS (SELECT 1 FROM pg_attribute a
+                                  WHERE a.attrelid = 'reports'::regclass AND a.attnotnull AND NOT a.attisdropped
+                                    AND format('r.%I', a.attname) = x.expr) AS not_null) AS e
+             ORDER BY n);
         EXECUTE format(
             'SELECT coalesce(jsonb_agg(x.h), ''[]''::jsonb) FROM (SELECT jsonb_build_object(%s) AS h FROM %s'
             ' WHERE %s ORDER BY %s, r.uuid LIMIT %s OFFSET %s) x',

@@ -17,8 +17,9 @@
 --     once per day; the document also keeps them, as {debug_file, debug_id} pairs, under
 --     "modules_missing_symbols" (a few bytes, GIN-indexed: late symbols find the crashes that
 --     lacked them without reading json_dump).
--- Rows of an earlier processing in another week (the raw crash was saved again with another
--- submission time) are removed first. Returns the reports id. Raises 23514 when a week has no
+-- The day (and that of a row moved from another day) is cleared from Super Search's roll-up
+-- (search_facets_touch). Rows of an earlier processing in another week (the raw crash was
+-- saved again with another submission time) are removed first. Returns the reports id. Raises 23514 when a week has no
 -- partition: save_processed_crash creates it and calls again.
 -- Callers: save_processed_crash only (it serialises writers of one crash). Rerun-safe.
 CREATE OR REPLACE FUNCTION write_processed_crash(
@@ -54,6 +55,8 @@ BEGIN
                FROM jsonb_array_elements(p_missing_symbols) AS m
               WHERE coalesce(m->>'debug_file', '') <> '' AND coalesce(m->>'debug_id', '') <> ''));
     END IF;
+    -- Super Search's roll-up of the day no longer holds (search_facets_touch)
+    PERFORM search_facets_touch(p_date);
     -- one look-up by uuid, planned with its values (EXECUTE) so that only the partitions from
     -- v_since on are read: this processing's week, and others (the raw crash was saved again
     -- with another submission time) whose rows go
@@ -65,6 +68,7 @@ BEGIN
             v_id := v_row.id;
             CONTINUE;
         END IF;
+        PERFORM search_facets_touch(v_row.date_processed);
         DELETE FROM plugins_reports pr
          WHERE pr.report_id = v_row.id AND pr.date_processed = v_row.date_processed;
         DELETE FROM reports r WHERE r.id = v_row.id AND r.date_processed = v_row.date_processed;

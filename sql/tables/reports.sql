@@ -46,3 +46,7 @@ COMMENT ON TABLE reports IS 'One row per processed crash (written by the process
 -- Super Search's "contains" (~) on signatures: a trigram index, declared on the parent so every
 -- weekly partition has it (issue 8).
 CREATE INDEX reports_signature_trgm ON reports USING gin (signature gin_trgm_ops);
+-- The signature report's comments tab: a signature's crashes that carry a user comment (a few
+-- in a hundred), newest first, and how many there are, without reading the others.
+CREATE INDEX reports_signature_comments ON reports (signature, date_processed)
+    WHERE user_comments IS NOT NULL AND user_comments <> '';

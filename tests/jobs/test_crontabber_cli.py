@@ -75,7 +75,7 @@ def test_configtest_lists_every_problem() -> None:
 def test_configtest_of_the_defaults_names_what_is_not_configured() -> None:
     proc = crontabber("--configtest", jobs="")
     assert proc.returncode == 0
-    assert "OK: 31 jobs from the built-in DEFAULT_JOBS" in proc.stdout
+    assert "OK: 32 jobs from the built-in DEFAULT_JOBS" in proc.stdout
     assert "not configured (left out): fetch-adi (set CRASHSTATS_ADI_SOURCE)" in proc.stdout
 
 

@@ -53,6 +53,7 @@ EXPECTED: dict[str, list[tuple[str, ...]]] = {
             "update_crash_adu_by_build_signature",
             "update_gccrashes",
             "update_explosiveness",
+            "update_search_facets",
             "update_signature_summary_products",
             "update_signature_summary_installations",
             "update_signature_summary_uptime",

@@ -23,6 +23,11 @@ def quietly(sql: psycopg.Connection, query: str, params: tuple | None = None) ->
         sql.execute("RESET client_min_messages")
 
 
+#: a reports partition's indexes: the registry's 2 keys and 6 indexes, and the copies of the
+#: parent's own 2 (the signature trigram and comments indexes)
+REPORTS_INDEXES = 10
+
+
 def index_count(sql: psycopg.Connection, partition: str) -> int:
     return scalar(sql, "SELECT count(*) FROM pg_indexes WHERE tablename = %s", (partition,))
 
@@ -49,7 +54,7 @@ def test_pg_partman_registration(sql: psycopg.Connection) -> None:
     # its partitions got the registry's keys and indexes
     this_week = monday(today_utc(sql))
     reports = partition_of(sql, "reports", this_week)
-    assert reports.startswith("reports_p") and index_count(sql, reports) == 8
+    assert reports.startswith("reports_p") and index_count(sql, reports) == REPORTS_INDEXES
     # weekly_report_partitions runs pg_partman's maintenance for its tables: premake from now
     assert scalar(sql, "SELECT upcoming FROM report_partition_status WHERE table_name = 'reports'") >= 4
     # pg_partman's own run_maintenance() (a cron job, the background worker) leaves them alone:
@@ -64,7 +69,7 @@ def test_pg_partman_registration(sql: psycopg.Connection) -> None:
     # (bare: only the indexes declared on the parent, which every partition inherits)
     bare = (
         "SELECT count(*) FROM weekly_partitions w WHERE w.table_name = 'reports' "
-        "AND (SELECT count(*) FROM pg_indexes i WHERE i.tablename = w.partition_name) < 8"
+        f"AND (SELECT count(*) FROM pg_indexes i WHERE i.tablename = w.partition_name) < {REPORTS_INDEXES}"
     )
     assert scalar(sql, bare) > 0
     quietly(sql, "SELECT * FROM weekly_report_partitions()")
@@ -73,7 +78,7 @@ def test_pg_partman_registration(sql: psycopg.Connection) -> None:
         scalar(
             sql,
             "SELECT count(*) FROM weekly_partitions w WHERE w.table_name = 'reports' "
-            "AND (SELECT count(*) FROM pg_indexes i WHERE i.tablename = w.partition_name) <> 8",
+            f"AND (SELECT count(*) FROM pg_indexes i WHERE i.tablename = w.partition_name) <> {REPORTS_INDEXES}",
         )
         == 0
     )
@@ -97,7 +102,7 @@ def test_switching_a_table_with_partitions_and_rows_between_engines(sql: psycopg
     iso = this_week.isocalendar()
     renamed = partition_of(sql, "reports", this_week)
     assert renamed == f"reports_p{iso.year}w{iso.week:02d}"
-    assert index_count(sql, renamed) == 8
+    assert index_count(sql, renamed) == REPORTS_INDEXES
     assert scalar(sql, "SELECT to_regclass(%s) IS NOT NULL", (f"{renamed}_id_key",))
     assert scalar(sql, "SELECT tableoid::regclass::text FROM reports WHERE uuid = 'r'") == renamed
     # plugins_reports (still native) keeps its foreign key to the renamed partition
