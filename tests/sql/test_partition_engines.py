@@ -77,8 +77,8 @@ def test_pg_partman_registration(sql: psycopg.Connection) -> None:
     assert (
         scalar(
             sql,
-            "SELECT count(*) FROM weekly_partitions w WHERE w.table_name = 'reports' "
-            f"AND (SELECT count(*) FROM pg_indexes i WHERE i.tablename = w.partition_name) <> {REPORTS_INDEXES}",
+            "SELECT count(*) FROM weekly_partitions w WHERE w.table_name = 'reports' AND "
+            f"(SELECT count(*) FROM pg_indexes i WHERE i.tablename = w.partition_name) <> {REPORTS_INDEXES}",
         )
         == 0
     )
