@@ -19,7 +19,8 @@ DECLARE
     v_day     date;
     v_done    boolean := false;
     v_crashes bigint;
-    v_rolled  integer := 0;
+    v_rows     bigint;
+    v_inserted bigint := 0;
 BEGIN
     IF updateday IS NULL THEN
         RAISE EXCEPTION 'update_search_facets: no day given'
@@ -46,16 +47,20 @@ BEGIN
            AND r.date_processed < (v_day + 1)::timestamp AT TIME ZONE 'UTC'
          GROUP BY GROUPING SETS ((r.product, r.version, r.os_name, r.process_type, r.release_channel, r.signature),
                                  (r.product, r.signature));
+        GET DIAGNOSTICS v_rows = ROW_COUNT;
+        v_inserted := v_inserted + v_rows;
         SELECT coalesce(sum(f.crashes), 0) INTO v_crashes
           FROM search_facet_days f WHERE f.report_day = v_day AND f.level = 'all';
         INSERT INTO search_facet_days_done (report_day, crashes, rolled_up_at)
         VALUES (v_day, v_crashes, now())
         ON CONFLICT (report_day) DO UPDATE SET crashes = EXCLUDED.crashes, rolled_up_at = EXCLUDED.rolled_up_at;
         v_done := v_done OR v_day = updateday;
-        v_rolled := v_rolled + 1;
     END LOOP;
-    IF v_rolled > 0 THEN
-        ANALYZE search_facet_days;  -- a day of a million crashes is tens of thousands of new rows
+    -- fresh statistics once the new rows are a tenth of the table (a busy day: tens of thousands
+    -- of rows the planner would otherwise not know of); not for every small day of a backfill
+    IF v_inserted > 0 AND v_inserted > 0.1 * (SELECT greatest(c.reltuples, 0) FROM pg_class c
+                                               WHERE c.oid = 'search_facet_days'::regclass) THEN
+        ANALYZE search_facet_days;
     END IF;
     RETURN v_done;
 END;
