@@ -322,6 +322,31 @@ def test_flash_versions(module: dict[str, str], version: str | None) -> None:
 
 
 @pytest.mark.parametrize(
+    "filename",
+    [
+        "NPSWF32_11_7_700_169.dll",
+        "FlashPlayerPlugin_13_0_0_214.exe",
+        "libflashplayer.so",
+        "Flash Player-10.4",
+        "FlashPlayer-10.6",
+        "Flash",
+        "old_NPSWF32.dll",
+        "flashplayer.so",
+        " libflashplayer.so",
+        "libxul.so",
+        "",
+    ],
+)
+def test_flash_prefixes_pass_over_only_names_the_expression_cannot_match(filename: str) -> None:
+    """The cheap prefix test skips a module only when FLASH.match would fail on it."""
+    rule = FlashVersionRule()
+    if rule.FLASH.match(filename):
+        assert filename.startswith(rule.FLASH_PREFIXES)
+    if not filename.startswith(rule.FLASH_PREFIXES):
+        assert rule.flash_version({"filename": filename, "version": "1.0"}) is None
+
+
+@pytest.mark.parametrize(
     ("os_name", "os_version", "pretty"),
     [
         ("Windows NT", "6.1.7601 Service Pack 1", "Windows 7"),
