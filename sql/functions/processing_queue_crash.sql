@@ -6,7 +6,7 @@
 -- ID's day on (crash_id_date), then the older ones only when nothing was found there. One
 -- cached generic plan (plan_cache_mode force_generic_plan) whose partitions are pruned when
 -- it starts (run-time pruning on the bound): planning each call to prune at planning cost
--- ~0.4 ms a crash with a year of weekly partitions, the generic plan ~0.08 ms
+-- ~0.5-0.7 ms of CPU a crash with a year of weekly partitions, the generic plan ~0.05-0.1 ms
 -- (tests/bench/processor, issue 5).
 -- Callers: processing_queue_claim. Read-only; rerun-safe.
 CREATE OR REPLACE FUNCTION processing_queue_crash(p_crash_id uuid)
