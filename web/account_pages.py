@@ -23,6 +23,9 @@ from web.viewer import Viewer
 
 log = logging.getLogger(__name__)
 
+# the hash unknown e-mails are checked against, made before the first sign-in
+accounts.prepare_dummy_verify()
+
 
 class FormError(Exception):
     """A form that cannot be done as sent: shown on the form again, with this message."""

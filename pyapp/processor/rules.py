@@ -513,6 +513,9 @@ class FlashVersionRule(Rule):
         r"NPSWF32_?(?P<npswf>.*)\.dll|FlashPlayerPlugin_?(?P<plugin>.*)\.exe|"
         r"libflashplayer(?P<lib>.*)\.(.*)|Flash ?Player-?(?P<mac>.*)"
     )
+    #: every alternative of FLASH starts with one of these: a file name without one cannot
+    #: match, and is passed over without running the expression (150 modules a crash)
+    FLASH_PREFIXES = ("NPSWF32", "libflashplayer", "Flash")
 
     def action(self, crash: Crash) -> None:
         version = None
@@ -524,7 +527,10 @@ class FlashVersionRule(Rule):
         crash.processed["flash_version"] = version or "[blank]"
 
     def flash_version(self, module: Mapping[str, Any]) -> str | None:
-        match = self.FLASH.match(str(module.get("filename") or ""))
+        filename = str(module.get("filename") or "")
+        if not filename.startswith(self.FLASH_PREFIXES):
+            return None
+        match = self.FLASH.match(filename)
         if not match:
             return None
         if module.get("version"):

@@ -279,3 +279,35 @@ def test_a_changed_table_needs_explicit_alters(scratch_migrations: Path, empty_d
     with pytest.raises(MigrationError, match=r"tables/bugs\.sql existed before"):
         migrate.upgrade(empty_db)
     assert migrate.current(empty_db) == [head]
+
+
+RAW_CRASH_COMPRESSION = """
+SELECT c.relname, a.attcompression
+  FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'raw_crash'
+ WHERE c.oid = 'raw_crashes'::regclass
+    OR c.oid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = 'raw_crashes'::regclass)
+"""
+
+
+def test_revision_1310_compresses_existing_raw_crash_partitions_with_lz4(empty_db: str) -> None:
+    """A parent's SET COMPRESSION reaches only partitions created later: 1310 sets lz4 on the
+    partitions that exist too (where the server has lz4), and its downgrade puts them back."""
+    migrate.upgrade(empty_db, "1200")
+    with psycopg.connect(empty_db, autocommit=True) as conn:
+        conn.execute("SELECT weekly_report_partitions(1)")
+        lz4 = scalar(
+            conn, "SELECT 'lz4' = ANY (enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+        )
+        before = dict(conn.execute(RAW_CRASH_COMPRESSION).fetchall())
+    assert len(before) >= 3 and set(before.values()) == {""}
+    migrate.upgrade(empty_db, "1310")
+    with psycopg.connect(empty_db, autocommit=True) as conn:
+        after = dict(conn.execute(RAW_CRASH_COMPRESSION).fetchall())
+        conn.execute("SELECT weekly_report_partitions(4)")
+        later = dict(conn.execute(RAW_CRASH_COMPRESSION).fetchall())
+    assert after.keys() == before.keys()
+    assert set(after.values()) == {"l" if lz4 else ""}
+    assert len(later) > len(after) and set(later.values()) == {"l" if lz4 else ""}
+    migrate.downgrade(empty_db, "1200")
+    with psycopg.connect(empty_db, autocommit=True) as conn:
+        assert set(dict(conn.execute(RAW_CRASH_COMPRESSION).fetchall()).values()) == {""}

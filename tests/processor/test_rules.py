@@ -12,6 +12,7 @@ from typing import Any
 
 import psycopg
 import pytest
+import siggen.rules
 from siggen.rules import CSignatureTool
 
 from pyapp.crashid import create_crash_id
@@ -26,7 +27,7 @@ from pyapp.processor.rules import (
     Services,
     TransientError,
 )
-from pyapp.processor.signature import CachedCSignatureTool, SignatureMaker
+from pyapp.processor.signature import CachedCSignatureTool, SignatureMaker, build_ruleset
 from pyapp.processor.worker import DbLookups
 from tests.processor import synthetic
 
@@ -322,6 +323,31 @@ def test_flash_versions(module: dict[str, str], version: str | None) -> None:
 
 
 @pytest.mark.parametrize(
+    "filename",
+    [
+        "NPSWF32_11_7_700_169.dll",
+        "FlashPlayerPlugin_13_0_0_214.exe",
+        "libflashplayer.so",
+        "Flash Player-10.4",
+        "FlashPlayer-10.6",
+        "Flash",
+        "old_NPSWF32.dll",
+        "flashplayer.so",
+        " libflashplayer.so",
+        "libxul.so",
+        "",
+    ],
+)
+def test_flash_prefixes_pass_over_only_names_the_expression_cannot_match(filename: str) -> None:
+    """The cheap prefix test skips a module only when FLASH.match would fail on it."""
+    rule = FlashVersionRule()
+    if rule.FLASH.match(filename):
+        assert filename.startswith(rule.FLASH_PREFIXES)
+    if not filename.startswith(rule.FLASH_PREFIXES):
+        assert rule.flash_version({"filename": filename, "version": "1.0"}) is None
+
+
+@pytest.mark.parametrize(
     ("os_name", "os_version", "pretty"),
     [
         ("Windows NT", "6.1.7601 Service Pack 1", "Windows 7"),
@@ -363,3 +389,27 @@ def test_siggen_input_is_convert_to_crash_datas(rng: random.Random) -> None:
         ours = SignatureMaker.crash_data({}, processed)
         theirs = convert_to_crash_data(processed)
         assert {key: ours[key] for key in theirs} == theirs
+
+
+def test_the_siggen_rules_share_one_cached_frame_tool(monkeypatch: pytest.MonkeyPatch) -> None:
+    """build_ruleset builds one C signature tool (each costs ~0.2 s of a worker's start) and
+    gives it to the generation rule and the watchdog rule; siggen's own class is left as it was."""
+    built: list[CSignatureTool] = []
+    init = CSignatureTool.__init__
+
+    def counting_init(self: CSignatureTool, *args: Any, **kwargs: Any) -> None:
+        built.append(self)
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(CSignatureTool, "__init__", counting_init)
+    rules = build_ruleset()
+    assert len(built) == 1
+    tools = [r.c_signature_tool for r in rules if hasattr(r, "c_signature_tool")]
+    tools += [
+        r.signature_generation_rule.c_signature_tool for r in rules if hasattr(r, "signature_generation_rule")
+    ]
+    assert len(tools) >= 2
+    assert all(isinstance(t, CachedCSignatureTool) for t in tools)
+    assert len({id(t) for t in tools}) == 1
+    assert siggen.rules.CSignatureTool is CSignatureTool
+    assert not isinstance(CSignatureTool(), CachedCSignatureTool)

@@ -3,6 +3,10 @@ target, parameter conversion, password hashes."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from pyapp import accounts
@@ -76,3 +80,28 @@ def test_signed_in_viewers_do_not_share_cached_pages() -> None:
     assert token.cache_class == Viewer("x", frozenset({"view_pii"})).cache_class  # JSON only: by permissions
     promoted = Viewer("a@example.org", frozenset({"view_pii", "view_rawdump"}), user_id=1)
     assert promoted.cache_class != one.cache_class
+
+
+COUNT_HASHES = """
+import argon2
+made = []
+hash_ = argon2.PasswordHasher.hash
+argon2.PasswordHasher.hash = lambda self, *a, **k: made.append(1) or hash_(self, *a, **k)
+import {module}
+print(len(made))
+"""
+
+
+@pytest.mark.parametrize(("module", "hashes"), [("pyapp.cli.main", 0), ("web.account_pages", 1)])
+def test_the_dummy_hash_is_made_by_the_sign_in_pages_only(module: str, hashes: int) -> None:
+    """Each crashstats command and processor worker used to pay an argon2 hash (~0.6 s of CPU,
+    64 MB) at import; the web's sign-in pages make it when they load, before any sign-in."""
+    done = subprocess.run(
+        [sys.executable, "-c", COUNT_HASHES.format(module=module)],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == [str(hashes)]
+    assert not accounts.verify_password(accounts._dummy_hash(), "not the password")

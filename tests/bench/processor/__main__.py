@@ -10,6 +10,11 @@ queue rows deleted) with the stackwalking step skipped because the json_dump is 
 W it prints crashes/s, the per-stage split per crash (rules, siggen, storage), the CPU per crash
 of the processor and of PostgreSQL, crashes per CPU-second, and the peak RSS of a worker.
 
+After the runs, the start-up of a processor run (``--once`` on an empty queue: imports,
+connection, siggen's lists), its CPU and peak RSS, and the processor's CPU per crash without it
+(counted once: workers are forked after the imports). ``--batch`` sets
+``CRASHSTATS_PROCESSOR_BATCH`` (crashes per claim and per storing transaction).
+
 Beside it, the ceiling: the rows the processor wrote (reports, processed_crashes,
 missing_symbols), read back and written again by one ``COPY`` per table into the same
 partitioned tables, timed; the storage stage is compared with it.
@@ -78,7 +83,7 @@ def reset(url: str) -> None:
         conn.execute("VACUUM ANALYZE")
 
 
-def run_processor(url: str, workers: int, work: Path, cluster: EmbeddedCluster) -> dict[str, object]:
+def processor_env(url: str, work: Path, batch: int | None) -> dict[str, str]:
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("CRASHSTATS_", "DATABASE_", "destination__"))
     }
@@ -88,6 +93,35 @@ def run_processor(url: str, workers: int, work: Path, cluster: EmbeddedCluster) 
         filesystem__fs_root=str(work / "crashes"),
         CRASHSTATS_LOG_LEVEL="WARNING",
     )
+    if batch is not None:
+        env["CRASHSTATS_PROCESSOR_BATCH"] = str(batch)
+    return env
+
+
+def startup_cost(url: str, work: Path) -> tuple[float, int]:
+    """CPU seconds and peak RSS (MB) of ``crashstats processor --once`` on an empty queue: the
+    start (imports, connection, siggen's lists) every run pays once, whatever its crashes."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run(
+        [sys.executable, "-m", "pyapp.cli.main", "processor", "--once"],
+        cwd=ROOT,
+        env=processor_env(url, work, None),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"processor failed:\n{done.stderr}")
+    rss = re.search(r"peak worker RSS (\d+) MB", done.stdout)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return cpu, int(rss[1]) if rss else 0
+
+
+def run_processor(
+    url: str, workers: int, work: Path, cluster: EmbeddedCluster, batch: int | None = None
+) -> dict[str, object]:
+    env = processor_env(url, work, batch)
     db_pids = process_tree(cluster.running_pid() or 0)
     db_before = cpu_seconds(db_pids)
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -192,6 +226,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4, help="threads per json_dump (default 4)")
     parser.add_argument("--frames", type=int, default=60, help="frames per thread (default 60)")
     parser.add_argument("--modules", type=int, default=150, help="modules per json_dump (default 150)")
+    parser.add_argument(
+        "--batch", type=int, default=None, help="CRASHSTATS_PROCESSOR_BATCH (default: the processor's, 8)"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--dir", default=None, help="where to put the database (default: tmp)")
     parser.add_argument("--keep", action="store_true", help="keep the working directory")
@@ -217,7 +254,7 @@ def main() -> None:
         results = []
         for workers in args.workers:
             reset(url)
-            result = run_processor(url, workers, work, cluster)
+            result = run_processor(url, workers, work, cluster, args.batch)
             results.append(result)
             stages = ", ".join(f"{k} {v:.2f} ms" for k, v in result["stages"].items())
             print(
@@ -229,6 +266,17 @@ def main() -> None:
                 f"peak worker RSS {result['rss_mb']} MB",
                 flush=True,
             )
+        startup_cpu, startup_rss = startup_cost(url, work)
+        print(
+            f"  start-up of a processor run (--once on an empty queue): {startup_cpu * 1000:.0f} ms of CPU, "
+            f"peak RSS {startup_rss} MB; per crash without it: "
+            + ", ".join(
+                f"{r['workers']} worker(s) processor "
+                f"{r['processor_cpu_ms'] - startup_cpu * 1000 / r['stored']:.2f} ms"
+                for r in results
+            ),
+            flush=True,
+        )
         copy_seconds, rows = copy_ceiling(url)
         copy_ms = copy_seconds / rows * 1000
         print(
