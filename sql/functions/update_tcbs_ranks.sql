@@ -7,10 +7,11 @@
 --     for all crashes and per process type (browser, plugin, content);
 --   * for each OS filter the measure (all crashes, or that OS's count; zero left out), ranked in
 --     both windows (most crashes first, ties by signature in byte order) with the window totals;
---   * the first 500 ranks of the window kept (the page's largest result count) with the previous
---     rank and share of each, the counts, percentages and total.
+--   * the first 500 ranks of the window kept (the page's largest result count), one row per
+--     window with the previous rank and measure of each and its counts as arrays in rank order,
+--     and the totals of both windows.
 -- Records each end day in tcbs_rank_days. Takes its own advisory lock per range type
--- (matview_lock: a concurrent run raises 55P03). Returns the rows written.
+-- (matview_lock: a concurrent run raises 55P03). Returns the windows (rows) written.
 -- Callers: update_tcbs ('report': the end days containing its day), update_tcbs_build ('build':
 -- the end days its build dates reach), backfill_matviews (later end days, once), revision 1300
 -- (existing data). Rerun-safe: replaces the end days.
@@ -38,11 +39,10 @@ BEGIN
     PERFORM matview_lock('update_tcbs_ranks ' || p_date_range_type);
     FOR v_day IN SELECT g::date FROM generate_series(p_first, p_last, interval '1 day') AS g LOOP
         DELETE FROM tcbs_ranks WHERE end_date = v_day AND date_range_type = p_date_range_type;
-        INSERT INTO tcbs_ranks (product_version_id, end_date, days, date_range_type, crash_type, os_name, rank,
-                                signature_id, previous_rank, report_count, percent_of_total,
-                                previous_percent_of_total, percent_change, win_count, mac_count, lin_count,
-                                hang_count, plugin_count, content_count, startup_count, startup_percent,
-                                is_gc_count, total_crashes)
+        INSERT INTO tcbs_ranks (product_version_id, end_date, days, date_range_type, crash_type, os_name,
+                                total_crashes, previous_total, signature_ids, previous_ranks, previous_measures,
+                                report_counts, win_counts, mac_counts, lin_counts, hang_counts, plugin_counts,
+                                content_counts, startup_counts, is_gc_counts)
         -- process types: 1 browser, 2 plugin, 3 content, 4 any other (counted under 'all' only)
         WITH src AS MATERIALIZED (
             SELECT t.product_version_id, t.signature_id, t.process_type, t.report_date AS day, t.report_count,
@@ -109,24 +109,26 @@ BEGIN
                                                 (3, s.lin_count)) AS m(os, measure)
                      WHERE m.measure > 0) AS r
         )
-        SELECT k.product_version_id, v_day, k.days, p_date_range_type,
-               (ARRAY['all', 'browser', 'plugin', 'content'])[k.ct + 1],
-               (ARRAY['any', 'Windows', 'Mac OS X', 'Linux'])[k.os + 1], k.rank,
-               k.signature_id, p.rank, s.report_count,
-               round(k.measure::numeric / k.total, 5),
-               round(p.measure::numeric / p.total, 5),
-               round(k.measure::numeric / k.total - p.measure::numeric / p.total, 5),
-               s.win_count, s.mac_count, s.lin_count, s.hang_count, s.plugin_count, s.content_count,
-               s.startup_count, round(s.startup_count::numeric / nullif(s.report_count, 0), 5),
-               s.is_gc_count, k.total
-          FROM ranked k
-          JOIN sums s
-            ON s.period = 0 AND s.days = k.days AND s.product_version_id = k.product_version_id
-           AND s.signature_id = k.signature_id AND s.ct = k.ct
-          LEFT JOIN ranked p ON p.part = k.part + 1 AND p.signature_id = k.signature_id
-         WHERE k.period = 0 AND k.rank <= 500
-         -- a window's rows side by side on disk, in the page's order: the page reads few blocks
-         ORDER BY k.product_version_id, k.days, k.ct, k.os, k.rank;
+        -- the arrays are built in rank order from the sorted rows (one sort, not one per array)
+        SELECT min(x.product_version_id), v_day, min(x.days), p_date_range_type,
+               (ARRAY['all', 'browser', 'plugin', 'content'])[min(x.ct) + 1],
+               (ARRAY['any', 'Windows', 'Mac OS X', 'Linux'])[min(x.os) + 1],
+               max(x.total), max(x.previous_total), array_agg(x.signature_id), array_agg(x.previous_rank),
+               array_agg(x.previous_measure), array_agg(x.report_count), array_agg(x.win_count),
+               array_agg(x.mac_count), array_agg(x.lin_count), array_agg(x.hang_count), array_agg(x.plugin_count),
+               array_agg(x.content_count), array_agg(x.startup_count), array_agg(x.is_gc_count)
+          FROM (SELECT k.part, k.product_version_id, k.days, k.ct, k.os, k.total, k.signature_id,
+                       p.total AS previous_total, p.rank AS previous_rank, p.measure AS previous_measure,
+                       s.report_count, s.win_count, s.mac_count, s.lin_count, s.hang_count, s.plugin_count,
+                       s.content_count, s.startup_count, s.is_gc_count
+                  FROM ranked k
+                  JOIN sums s
+                    ON s.period = 0 AND s.days = k.days AND s.product_version_id = k.product_version_id
+                   AND s.signature_id = k.signature_id AND s.ct = k.ct
+                  LEFT JOIN ranked p ON p.part = k.part + 1 AND p.signature_id = k.signature_id
+                 WHERE k.period = 0 AND k.rank <= 500
+                 ORDER BY k.part, k.rank) AS x
+         GROUP BY x.part;
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         v_total := v_total + v_rows;
         INSERT INTO tcbs_rank_days (end_date, date_range_type, computed_at) VALUES (v_day, p_date_range_type, now())

@@ -517,31 +517,37 @@ def test_the_chain_ranks_the_top_crashers_windows_it_can_finish(rconn, loaded: L
     assert report == set(loaded.days)
     assert build == {d - 6 * day for d in loaded.days} | {loaded.days[-1]}
     counts = rconn.execute(
-        "SELECT days, date_range_type, count(DISTINCT (product_version_id, crash_type, os_name)) AS keys,"
-        " max(rank) AS deepest FROM tcbs_ranks WHERE end_date = %s GROUP BY 1, 2",
+        "SELECT days, date_range_type, max(cardinality(signature_ids)) AS deepest,"
+        " bool_and(cardinality(signature_ids) = cardinality(is_gc_counts)"
+        " AND cardinality(previous_ranks) = cardinality(report_counts)) AS aligned"
+        " FROM tcbs_ranks WHERE end_date = %s GROUP BY 1, 2",
         (loaded.days[-1],),
     ).fetchall()
     assert {(r["days"], r["date_range_type"]) for r in counts} == {
         (n, t) for n in (1, 3, 7, 14, 28) for t in ("report", "build")
     }
-    assert all(r["deepest"] <= 500 for r in counts)
+    assert all(r["deepest"] <= 500 and r["aligned"] for r in counts)
     # every stored window is what top_crashers_for computes from tcbs / tcbs_build
-    compared = (
-        "rank, previous_rank, signature_id, report_count, percent_of_total, previous_percent_of_total,"
-        " percent_change, win_count, mac_count, lin_count, hang_count, plugin_count, content_count,"
-        " startup_count, startup_percent, is_gc_count, total_crashes"
-    )
-    key = "product_version_id, end_date, days, crash_type, os_name, date_range_type"
+    # every stored window, read through the view, is what top_crashers_for computes (both ways)
+    page = """SELECT t.rank, t.previous_rank, t.rank_change, t.is_new, t.signature_id, t.signature,
+                     t.report_count, t.percent_of_total, t.previous_percent_of_total, t.percent_change,
+                     t.win_count, t.mac_count, t.lin_count, t.hang_count, t.plugin_count, t.content_count,
+                     t.startup_count, t.startup_percent, t.is_gc_count, t.total_crashes, t.first_report,
+                     t.versions, t.versions_count, t.bug_ids
+                FROM top_crashers t
+               WHERE t.product_name = pv.product_name AND t.version_string = pv.version_string
+                 AND t.end_date = k.end_date AND t.days = k.days AND t.crash_type = k.crash_type
+                 AND t.os_name = k.os_name AND t.date_range_type = k.date_range_type"""
+    computed = """SELECT f.* FROM top_crashers_for(k.product_version_id, k.end_date, k.days::integer,
+                                                 k.crash_type, k.os_name, k.date_range_type) AS f
+                   WHERE f.rank <= 500"""
     mismatched = rconn.execute(
         f"""SELECT count(*) AS n
-              FROM (SELECT DISTINCT {key} FROM tcbs_ranks) AS k
-             CROSS JOIN LATERAL (
-                   SELECT {compared} FROM tcbs_ranks r WHERE ({key}) = (k.{key.replace(", ", ", k.")})
-                   EXCEPT
-                   SELECT {compared}
-                     FROM top_crashers_for(k.product_version_id, k.end_date, k.days::integer, k.crash_type,
-                                           k.os_name, k.date_range_type) AS f
-                    WHERE f.rank <= 500) AS x"""
+              FROM (SELECT DISTINCT product_version_id, end_date, days, crash_type, os_name, date_range_type
+                      FROM tcbs_ranks) AS k
+              JOIN product_versions pv USING (product_version_id)
+             CROSS JOIN LATERAL (({page} EXCEPT ALL {computed})
+                                 UNION ALL ({computed} EXCEPT ALL {page})) AS x"""
     ).fetchone()["n"]
     assert mismatched == 0
     assert rconn.execute("SELECT count(*) AS n FROM tcbs_ranks").fetchone()["n"] > 1000
