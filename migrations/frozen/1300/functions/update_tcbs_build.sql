@@ -4,8 +4,8 @@
 -- first 7 days (build date .. build date + 6), inside the version's window; the same counts
 -- as tcbs. Then the top crashers windows by build date ending on the day and 6 days before are
 -- ranked (update_tcbs_ranks, 'build'), and those in between or later that were ranked before
--- dropped (read computed again). Needs reports_clean complete for the day. Returns false when already done
--- (checkdata); otherwise replaces the day.
+-- dropped (read computed again). Needs reports_clean complete for the day. Returns false when
+-- already done (checkdata); otherwise replaces the day.
 -- Callers: the tcbs-build job (daily), backfill_tcbs_build, backfill_matviews. Rerun-safe.
 CREATE OR REPLACE FUNCTION update_tcbs_build(updateday date, checkdata boolean DEFAULT true, check_period interval DEFAULT '1 hour')
 RETURNS boolean

@@ -12,9 +12,11 @@
 --     and the totals of both windows.
 -- Records each end day in tcbs_rank_days. Takes its own advisory lock per range type
 -- (matview_lock: a concurrent run raises 55P03). Returns the windows (rows) written.
--- Callers: update_tcbs ('report': the end days containing its day), update_tcbs_build ('build':
--- the end days its build dates reach), backfill_matviews (later end days, once), revision 1300
--- (existing data). Rerun-safe: replaces the end days.
+-- enable_nestloop is off: the planner estimates a few hundred rows for the CTEs that hold
+-- millions, and a nested loop over them never finishes.
+-- Callers: update_tcbs ('report': the windows ending on its day), update_tcbs_build ('build':
+-- those ending on its day and 6 days before), revision 1300 (existing data), a DBA ranking again
+-- the later end days a rerun of an earlier day dropped. Rerun-safe: replaces the end days.
 CREATE OR REPLACE FUNCTION update_tcbs_ranks(p_first date, p_last date, p_date_range_type text)
 RETURNS bigint
 LANGUAGE plpgsql
@@ -138,4 +140,4 @@ BEGIN
 END;
 $$;
 COMMENT ON FUNCTION update_tcbs_ranks(date, date, text) IS
-'Recomputes tcbs_ranks (the top crashers page''s 1/3/7/14/28-day windows by report or build date, per version, crash type and OS filter: first 500 ranks with previous rank and share and the counts, as top_crashers_for) for the windows ending on each day of a range and records the days in tcbs_rank_days. Called by update_tcbs, update_tcbs_build, backfill_matviews and revision 1300; rerun-safe.';
+'Recomputes tcbs_ranks (the top crashers page''s 1/3/7/14/28-day windows by report or build date, per version, crash type and OS filter: one row per window with the first 500 ranks as arrays of signature, previous rank and measure and counts, and both windows'' totals, as top_crashers_for ranks them) for the windows ending on each day of a range and records the days in tcbs_rank_days. Called by update_tcbs, update_tcbs_build and revision 1300; rerun-safe.';
