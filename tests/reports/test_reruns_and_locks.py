@@ -9,6 +9,7 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
+from pyapp import migrate
 from pyapp.demo import load
 from tests.reports.conftest import PER_DAY, SEED, report_days
 
@@ -298,3 +299,25 @@ def test_rerun_of_an_earlier_day_sends_the_later_top_crashers_windows_back_to_th
         conn.commit()
         assert ranked_days(conn) == set(days)
         assert top_crashers_page(conn, days[-1]) == computed
+
+
+def test_revision_1300_ranks_the_last_days_already_reported_and_downgrades(small_db) -> None:
+    """Upgrading a database with reports ranks the windows ending on its last 7 days (report and
+    build date); downgrading drops the ranks and the page computes every window again."""
+    url, days = small_db
+    with psycopg.connect(url) as conn:
+        conn.execute("SELECT backfill_matviews(%s, %s)", (days[0], days[-1]))
+        conn.commit()
+        before = top_crashers_page(conn, days[-1])
+    assert before
+    migrate.downgrade(url, "1200")
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT to_regclass('tcbs_ranks')").fetchone()[0] is None
+        assert top_crashers_page(conn, days[-1]) == before
+    migrate.upgrade(url)
+    with psycopg.connect(url) as conn:
+        ranked = conn.execute(
+            "SELECT date_range_type, array_agg(end_date ORDER BY end_date) FROM tcbs_rank_days GROUP BY 1"
+        ).fetchall()
+        assert dict(ranked) == {"report": days, "build": days}
+        assert top_crashers_page(conn, days[-1]) == before
