@@ -4,6 +4,8 @@
 -- process type, channel): all crashes; Windows / Mac OS X / Linux; with a hang id; with an
 -- uptime under a minute (startup); and during garbage collection (the raw crash's
 -- IsGarbageCollecting = '1', from raw_crash_fields). Rapid-beta parents get the sum of their betas.
+-- Then the top crashers windows ending on the day are ranked (update_tcbs_ranks, 'report') and
+-- those ending on the 55 days after it, if ranked before, dropped (read computed again).
 -- Needs reports_clean complete for the day. Returns false when already done (checkdata);
 -- otherwise replaces the day.
 -- Callers: the tcbs job (daily), backfill_tcbs, backfill_matviews. Rerun-safe.
@@ -61,8 +63,16 @@ BEGIN
      GROUP BY t.signature_id, pv.rapid_beta_id, t.process_type, t.release_channel, t.build_type;
 
     DROP TABLE pg_temp.tcbs_gc;
+    -- the top crashers page's windows: those ending on the day ranked (update_tcbs_ranks); the
+    -- windows ending on the 55 days after it (their previous window included) that were ranked
+    -- before count this day again, so they go back to being computed when read
+    DELETE FROM tcbs_ranks
+     WHERE date_range_type = 'report' AND end_date > updateday AND end_date <= updateday + 55;
+    DELETE FROM tcbs_rank_days
+     WHERE date_range_type = 'report' AND end_date > updateday AND end_date <= updateday + 55;
+    PERFORM update_tcbs_ranks(updateday, updateday, 'report');
     RETURN matview_finish('update_tcbs', updateday, v_rows);
 END;
 $$;
 COMMENT ON FUNCTION update_tcbs(date, boolean, interval) IS
-'Fills tcbs for a day: crashes per signature, version, process type and channel with OS, hang, startup and GC counts, plus rapid-beta parent sums. TCBS job / backfill_matviews; needs reports_clean; replaces the day, rerun-safe.';
+'Fills tcbs for a day: crashes per signature, version, process type and channel with OS, hang, startup and GC counts, plus rapid-beta parent sums, then the top crashers ranks of the windows ending on the day (update_tcbs_ranks). TCBS job / backfill_matviews; needs reports_clean; replaces the day, rerun-safe.';

@@ -2,8 +2,10 @@
 -- tcbs per build date for the UTC day: crashes of nightly and aurora versions (whose version
 -- fits their channel) and of rapid betas (counted under their parent), from builds in their
 -- first 7 days (build date .. build date + 6), inside the version's window; the same counts
--- as tcbs. Needs reports_clean complete for the day. Returns false when already done
--- (checkdata); otherwise replaces the day.
+-- as tcbs. Then the top crashers windows by build date ending on the day and 6 days before are
+-- ranked (update_tcbs_ranks, 'build'), and those in between or later that were ranked before
+-- dropped (read computed again). Needs reports_clean complete for the day. Returns false when
+-- already done (checkdata); otherwise replaces the day.
 -- Callers: the tcbs-build job (daily), backfill_tcbs_build, backfill_matviews. Rerun-safe.
 CREATE OR REPLACE FUNCTION update_tcbs_build(updateday date, checkdata boolean DEFAULT true, check_period interval DEFAULT '1 hour')
 RETURNS boolean
@@ -59,8 +61,20 @@ BEGIN
     GET DIAGNOSTICS v_rows = ROW_COUNT;
 
     DROP TABLE pg_temp.tcbs_build_gc;
+    -- the top crashers page's windows by build date: the day's crashes are in builds of the 7
+    -- days up to it, so the windows ending on updateday - 6 .. updateday + 49 change. Ranked
+    -- (update_tcbs_ranks, 'build'): those ending on the day and 6 days before (whose builds are
+    -- now complete); the others ranked before go back to being computed when read.
+    DELETE FROM tcbs_ranks
+     WHERE date_range_type = 'build' AND end_date > updateday - 6 AND end_date <= updateday + 49
+       AND end_date <> updateday;
+    DELETE FROM tcbs_rank_days
+     WHERE date_range_type = 'build' AND end_date > updateday - 6 AND end_date <= updateday + 49
+       AND end_date <> updateday;
+    PERFORM update_tcbs_ranks(updateday - 6, updateday - 6, 'build');
+    PERFORM update_tcbs_ranks(updateday, updateday, 'build');
     RETURN matview_finish('update_tcbs_build', updateday, v_rows);
 END;
 $$;
 COMMENT ON FUNCTION update_tcbs_build(date, boolean, interval) IS
-'Fills tcbs_build for a day: tcbs counts per build date for nightly, aurora and rapid-beta builds in their first 7 days. TCBS-build job / backfill_matviews; needs reports_clean; replaces the day, rerun-safe.';
+'Fills tcbs_build for a day: tcbs counts per build date for nightly, aurora and rapid-beta builds in their first 7 days, then the top crashers ranks by build date (update_tcbs_ranks). TCBS-build job / backfill_matviews; needs reports_clean; replaces the day, rerun-safe.';

@@ -75,9 +75,15 @@ def view_queries(conn: psycopg.Connection, day: dt.date) -> list[tuple[str, str,
     ).fetchone()["signature"]
     p, v = top["p"], top["v"]
     np_, nv = nightly["p"], nightly["v"]
-    tc = """SELECT * FROM top_crashers
-             WHERE product_name = %s AND version_string = %s AND end_date = %s AND days = %s
-               AND crash_type = %s AND os_name = %s AND date_range_type = %s ORDER BY rank LIMIT 100"""
+    # the top crashers page's own query (web/pages.py topcrasher), 100 results unless said
+    tc = (
+        "SELECT rank, previous_rank, rank_change, is_new, signature, report_count, percent_of_total,"
+        " previous_percent_of_total, percent_change, win_count, mac_count, lin_count, hang_count,"
+        " plugin_count, content_count, startup_percent, is_gc_count, total_crashes, first_report,"
+        " versions, bug_ids FROM top_crashers"
+        " WHERE product_name = %s AND version_string = %s AND end_date = %s AND days = %s"
+        " AND crash_type = %s AND os_name = %s AND date_range_type = %s ORDER BY rank LIMIT %s"
+    )
     version_days = "WHERE product_name = %s AND version_string = %s AND report_date BETWEEN %s AND %s"
     version_builds = "WHERE product_name = %s AND version_string = %s AND build_date BETWEEN %s AND %s"
     version_window = "WHERE product_name = %s AND version_string = %s AND start_date = %s AND end_date = %s"
@@ -93,14 +99,15 @@ def view_queries(conn: psycopg.Connection, day: dt.date) -> list[tuple[str, str,
             f"SELECT * FROM home_page_graph_build_view {version_builds}",
             (np_, nv, first, day),
         ),
-        (f"top crashers {p} {v}, 7 days", tc, (p, v, day, 7, "all", "any", "report")),
-        (f"top crashers {p} {v}, 28 days", tc, (p, v, day, 28, "all", "any", "report")),
+        (f"top crashers {p} {v}, 7 days", tc, (p, v, day, 7, "all", "any", "report", 100)),
+        (f"top crashers {p} {v}, 28 days", tc, (p, v, day, 28, "all", "any", "report", 100)),
+        (f"top crashers {p} {v}, 28 days, 500 results", tc, (p, v, day, 28, "all", "any", "report", 500)),
         (
             f"top crashers {p} {v}, 7 days, Windows, browser",
             tc,
-            (p, v, day, 7, "browser", "Windows", "report"),
+            (p, v, day, 7, "browser", "Windows", "report", 100),
         ),
-        (f"top crashers {np_} {nv} by build, 7 days", tc, (np_, nv, day, 7, "all", "any", "build")),
+        (f"top crashers {np_} {nv} by build, 7 days", tc, (np_, nv, day, 7, "all", "any", "build", 100)),
         (
             "crashes per ADI by version, 30 days",
             "SELECT * FROM crashes_per_adi_by_version WHERE product_name = %s"
@@ -269,6 +276,14 @@ def main() -> int:
                 f" {floor:.2f} s"
             )
             say(f"  total / floor = {total / floor:.1f}x   (ceiling {FLOOR_FACTOR:.0f}x)")
+            # the top crashers ranks are part of update_tcbs / update_tcbs_build: timed again alone
+            for end, range_type in ((day, "report"), (day - dt.timedelta(days=6), "build"), (day, "build")):
+                started = time.perf_counter()
+                conn.execute("SELECT update_tcbs_ranks(%s, %s, %s)", (end, end, range_type))
+                say(
+                    f"  of which update_tcbs_ranks, windows ending {end} by {range_type} date:"
+                    f" {time.perf_counter() - started:.2f} s"
+                )
 
             say(
                 f"\nreport views at {args.history_days + 1} days of data (median of 3 runs; ceiling "

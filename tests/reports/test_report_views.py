@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import psycopg
 import pytest
@@ -331,3 +331,223 @@ def test_exploitability_windows_pre_aggregated_and_not(
     assert all(r["classified_count"] == sum(got[r["signature_id"]][1:]) for r in rows)
     if version is None:
         assert rows
+
+
+# --- top crashers: the ranks stored by the daily chain and the computed path ----------------
+
+TOP_COLUMNS = (
+    "rank",
+    "previous_rank",
+    "rank_change",
+    "is_new",
+    "report_count",
+    "percent_of_total",
+    "previous_percent_of_total",
+    "percent_change",
+    "win_count",
+    "mac_count",
+    "lin_count",
+    "hang_count",
+    "plugin_count",
+    "content_count",
+    "startup_count",
+    "startup_percent",
+    "is_gc_count",
+    "total_crashes",
+)
+OS_MEASURE = {"any": 0, "Windows": 1, "Mac OS X": 2, "Linux": 3}
+
+
+def round5(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.00001"), rounding=ROUND_HALF_UP)
+
+
+def window_counts(
+    oracle: Oracle, vid: int, first: dt.date, last: dt.date, crash_type: str, range_type: str
+) -> dict[str, list[int]]:
+    """signature -> [all, win, mac, lin, hang, startup, gc, plugin, content] over the crash days
+    (report) or build dates (build) first..last, from the oracle's per-day counts."""
+    names = {i: s for s, i in oracle.signature_ids.items()}
+    sums: dict[str, list[int]] = defaultdict(lambda: [0] * 9)
+    for day in oracle.days:
+        if range_type == "report":
+            if not first <= day <= last:
+                continue
+            rows = [(sig, v, process, row) for (sig, v, process, _), row in oracle.tcbs(day).items()]
+        else:
+            rows = [
+                (sig, v, process, row)
+                for (sig, bdate, v, process, _), row in oracle.tcbs_build(day).items()
+                if first <= bdate <= last
+            ]
+        for sig, v, process, row in rows:
+            if v != vid or crash_type not in ("all", process):
+                continue
+            acc = sums[names[sig]]
+            for i, n in enumerate(row):
+                acc[i] += n
+            acc[7] += row[0] if process == "plugin" else 0
+            acc[8] += row[0] if process == "content" else 0
+    return sums
+
+
+def ranking(sums: dict[str, list[int]], os_name: str) -> tuple[dict[str, int], dict[str, int], int]:
+    measure = {s: c[OS_MEASURE[os_name]] for s, c in sums.items() if c[OS_MEASURE[os_name]] > 0}
+    order = sorted(measure, key=lambda s: (-measure[s], s.encode()))
+    return {s: i + 1 for i, s in enumerate(order)}, measure, sum(measure.values())
+
+
+def expected_top_crashers(
+    oracle: Oracle, vid: int, end: dt.date, days: int, crash_type: str, os_name: str, range_type: str
+) -> list[dict]:
+    """The page's rows computed from the oracle's counts: ranks and shares of the window and of
+    the previous window of equal length, and the window's counts."""
+    step = dt.timedelta(days=days)
+    now = window_counts(oracle, vid, end - step + dt.timedelta(days=1), end, crash_type, range_type)
+    before = window_counts(
+        oracle, vid, end - 2 * step + dt.timedelta(days=1), end - step, crash_type, range_type
+    )
+    ranks, measure, total = ranking(now, os_name)
+    old_ranks, old_measure, old_total = ranking(before, os_name)
+    rows = []
+    for signature, rank in sorted(ranks.items(), key=lambda x: x[1]):
+        c = now[signature]
+        share = Decimal(measure[signature]) / total
+        old_share = Decimal(old_measure[signature]) / old_total if signature in old_ranks else None
+        rows.append(
+            {
+                "signature": signature,
+                "rank": rank,
+                "previous_rank": old_ranks.get(signature),
+                "rank_change": old_ranks[signature] - rank if signature in old_ranks else None,
+                "is_new": signature not in old_ranks,
+                "report_count": c[0],
+                "percent_of_total": round5(share),
+                "previous_percent_of_total": None if old_share is None else round5(old_share),
+                "percent_change": None if old_share is None else round5(share - old_share),
+                "win_count": c[1],
+                "mac_count": c[2],
+                "lin_count": c[3],
+                "hang_count": c[4],
+                "plugin_count": c[7],
+                "content_count": c[8],
+                "startup_count": c[5],
+                "startup_percent": round5(Decimal(c[5]) / c[0]) if c[0] else None,
+                "is_gc_count": c[6],
+                "total_crashes": total,
+            }
+        )
+    return rows
+
+
+def page_rows(conn, version: str, end: dt.date, days: int, crash_type: str, os_name: str, range_type: str):
+    return conn.execute(
+        "SELECT * FROM top_crashers WHERE product_name = 'KillerApp' AND version_string = %s"
+        " AND end_date = %s AND days = %s AND crash_type = %s AND os_name = %s AND date_range_type = %s"
+        " ORDER BY rank LIMIT 500",
+        (version, end, days, crash_type, os_name, range_type),
+    ).fetchall()
+
+
+def stored(conn, end: dt.date, range_type: str) -> bool:
+    return (
+        conn.execute(
+            "SELECT count(*) AS n FROM tcbs_rank_days WHERE end_date = %s AND date_range_type = %s",
+            (end, range_type),
+        ).fetchone()["n"]
+        == 1
+    )
+
+
+@pytest.mark.parametrize(
+    ("version", "days", "crash_type", "os_name", "range_type", "end_offset", "pre_ranked"),
+    [
+        ("40.0", 1, "all", "any", "report", 0, True),
+        ("40.0", 3, "all", "Windows", "report", 0, True),
+        ("40.0", 3, "plugin", "any", "report", -1, True),
+        ("40.0", 7, "browser", "Linux", "report", 0, True),
+        ("41.0b", 3, "all", "any", "report", 0, True),
+        ("40.0", 3, "all", "any", "report", 1, False),  # an end day the chain has not ranked
+        ("40.0", 14, "all", "Mac OS X", "report", 2, False),
+        ("41.0b", 14, "all", "any", "build", 0, True),
+        ("41.0b", 28, "browser", "Windows", "build", 0, True),
+        ("41.0b", 14, "all", "any", "build", -1, False),  # build days still changing: computed
+        ("43.0a1", 28, "all", "any", "build", 0, True),
+    ],
+)
+def test_top_crashers_pre_ranked_and_computed_agree_with_the_oracle(
+    rconn,
+    oracle: Oracle,
+    loaded: LoadedDb,
+    version: str,
+    days: int,
+    crash_type: str,
+    os_name: str,
+    range_type: str,
+    end_offset: int,
+    pre_ranked: bool,
+) -> None:
+    """The page's windows ending on a day the chain ranked come from tcbs_ranks, other end days
+    from top_crashers_for: every column of both agrees with the oracle's ranking."""
+    end = loaded.days[-1] + dt.timedelta(days=end_offset)
+    assert stored(rconn, end, range_type) == pre_ranked
+    vid = version_id(oracle, "KillerApp", version)
+    expected = expected_top_crashers(oracle, vid, end, days, crash_type, os_name, range_type)
+    got = page_rows(rconn, version, end, days, crash_type, os_name, range_type)
+    assert expected, "the case must have crashes to rank"
+    assert [r["signature"] for r in got] == [e["signature"] for e in expected]
+    for row, want in zip(got, expected, strict=True):
+        assert {k: row[k] for k in TOP_COLUMNS} == {k: want[k] for k in TOP_COLUMNS}, row["signature"]
+        assert row["signature_id"] == oracle.signature_ids[row["signature"]]
+    assert any(r["is_new"] for r in got) or end_offset > 0
+
+
+def test_the_chain_ranks_the_top_crashers_windows_it_can_finish(rconn, loaded: LoadedDb) -> None:
+    """update_tcbs ranks the windows ending on its day; update_tcbs_build those ending on its day
+    and 6 days before (complete builds), the days in between going back to the computed path."""
+    day = dt.timedelta(days=1)
+    report = {
+        r["end_date"]
+        for r in rconn.execute("SELECT end_date FROM tcbs_rank_days WHERE date_range_type = 'report'")
+    }
+    build = {
+        r["end_date"]
+        for r in rconn.execute("SELECT end_date FROM tcbs_rank_days WHERE date_range_type = 'build'")
+    }
+    assert report == set(loaded.days)
+    assert build == {d - 6 * day for d in loaded.days} | {loaded.days[-1]}
+    counts = rconn.execute(
+        "SELECT days, date_range_type, max(cardinality(signature_ids)) AS deepest,"
+        " bool_and(cardinality(signature_ids) = cardinality(is_gc_counts)"
+        " AND cardinality(previous_ranks) = cardinality(report_counts)) AS aligned"
+        " FROM tcbs_ranks WHERE end_date = %s GROUP BY 1, 2",
+        (loaded.days[-1],),
+    ).fetchall()
+    assert {(r["days"], r["date_range_type"]) for r in counts} == {
+        (n, t) for n in (1, 3, 7, 14, 28) for t in ("report", "build")
+    }
+    assert all(r["deepest"] <= 500 and r["aligned"] for r in counts)
+    # every stored window is what top_crashers_for computes from tcbs / tcbs_build
+    # every stored window, read through the view, is what top_crashers_for computes (both ways)
+    page = """SELECT t.rank, t.previous_rank, t.rank_change, t.is_new, t.signature_id, t.signature,
+                     t.report_count, t.percent_of_total, t.previous_percent_of_total, t.percent_change,
+                     t.win_count, t.mac_count, t.lin_count, t.hang_count, t.plugin_count, t.content_count,
+                     t.startup_count, t.startup_percent, t.is_gc_count, t.total_crashes, t.first_report,
+                     t.versions, t.versions_count, t.bug_ids
+                FROM top_crashers t
+               WHERE t.product_name = pv.product_name AND t.version_string = pv.version_string
+                 AND t.end_date = k.end_date AND t.days = k.days AND t.crash_type = k.crash_type
+                 AND t.os_name = k.os_name AND t.date_range_type = k.date_range_type"""
+    computed = """SELECT f.* FROM top_crashers_for(k.product_version_id, k.end_date, k.days::integer,
+                                                 k.crash_type, k.os_name, k.date_range_type) AS f
+                   WHERE f.rank <= 500"""
+    mismatched = rconn.execute(
+        f"""SELECT count(*) AS n
+              FROM (SELECT DISTINCT product_version_id, end_date, days, crash_type, os_name, date_range_type
+                      FROM tcbs_ranks) AS k
+              JOIN product_versions pv USING (product_version_id)
+             CROSS JOIN LATERAL (({page} EXCEPT ALL {computed})
+                                 UNION ALL ({computed} EXCEPT ALL {page})) AS x"""
+    ).fetchone()["n"]
+    assert mismatched == 0
+    assert rconn.execute("SELECT count(*) AS n FROM tcbs_ranks").fetchone()["n"] > 1000

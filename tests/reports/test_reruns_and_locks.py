@@ -9,6 +9,7 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
+from pyapp import migrate
 from pyapp.demo import load
 from tests.reports.conftest import PER_DAY, SEED, report_days
 
@@ -30,6 +31,8 @@ AGGREGATES = (
     "crash_adu_by_build_signature",
     "exploitability_reports",
     "exploitability_windows",
+    "tcbs_ranks",
+    "tcbs_rank_days",
     "gccrashes",
     "explosiveness",
     "rank_compare",
@@ -46,7 +49,10 @@ AGGREGATES = (
     "graphics_device",
 )
 # columns that legitimately change on a rerun (serial ids of rebuilt rows)
-VOLATILE = {"crash_adu_by_build_signature": "crash_adu_by_build_signature_id"}
+VOLATILE = {
+    "crash_adu_by_build_signature": "crash_adu_by_build_signature_id",
+    "tcbs_rank_days": "computed_at",
+}
 
 
 def contents(url: str) -> dict[str, list]:
@@ -245,3 +251,73 @@ def test_a_day_whose_inputs_are_not_ready_is_refused(fresh_db: str) -> None:
         empty = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
         conn.execute("SELECT backfill_reports_clean(%s, %s)", (empty, empty + dt.timedelta(days=1)))
         assert conn.execute("SELECT reports_clean_done('2020-01-01')").fetchone()[0] is True
+
+
+def top_crashers_page(conn: psycopg.Connection, end: dt.date) -> list[tuple]:
+    return conn.execute(
+        "SELECT signature_id, rank, previous_rank, report_count, win_count, lin_count, percent_of_total,"
+        " total_crashes FROM top_crashers WHERE product_name = 'KillerApp' AND version_string = '40.0'"
+        " AND end_date = %s AND days = 3 AND crash_type = 'all' AND os_name = 'Linux'"
+        " AND date_range_type = 'report' ORDER BY rank LIMIT 500",
+        (end,),
+    ).fetchall()
+
+
+def ranked_days(conn: psycopg.Connection) -> set[dt.date]:
+    rows = conn.execute("SELECT end_date FROM tcbs_rank_days WHERE date_range_type = 'report'").fetchall()
+    return {r[0] for r in rows}
+
+
+def test_rerun_of_an_earlier_day_sends_the_later_top_crashers_windows_back_to_the_computed_path(
+    small_db,
+) -> None:
+    """The later windows ranked before no longer hold: they are dropped, so the page computes
+    them with the new counts, and ranking them again stores the same rows."""
+    url, days = small_db
+    with psycopg.connect(url) as conn:
+        conn.execute("SELECT backfill_matviews(%s, %s)", (days[0], days[-1]))
+        conn.commit()
+        assert ranked_days(conn) == set(days)
+        before = top_crashers_page(conn, days[-1])
+        # every Windows crash of the first day becomes a Linux crash
+        changed = conn.execute(
+            "UPDATE reports_clean SET os_name = 'Linux' WHERE os_name = 'Windows'"
+            " AND date_processed >= %s AND date_processed < %s",
+            (
+                dt.datetime.combine(days[0], dt.time(0), tzinfo=dt.UTC),
+                dt.datetime.combine(days[1], dt.time(0), tzinfo=dt.UTC),
+            ),
+        ).rowcount
+        assert changed > 0
+        conn.execute("SELECT backfill_tcbs(%s)", (days[0],))
+        conn.commit()
+        assert ranked_days(conn) == {days[0]}
+        computed = top_crashers_page(conn, days[-1])
+        assert sum(r[5] for r in computed) > sum(r[5] for r in before)
+        assert computed[0][7] > before[0][7]
+        conn.execute("SELECT update_tcbs_ranks(%s, %s, 'report')", (days[1], days[-1]))
+        conn.commit()
+        assert ranked_days(conn) == set(days)
+        assert top_crashers_page(conn, days[-1]) == computed
+
+
+def test_revision_1300_ranks_the_last_days_already_reported_and_downgrades(small_db) -> None:
+    """Upgrading a database with reports ranks the windows ending on its last 7 days (report and
+    build date); downgrading drops the ranks and the page computes every window again."""
+    url, days = small_db
+    with psycopg.connect(url) as conn:
+        conn.execute("SELECT backfill_matviews(%s, %s)", (days[0], days[-1]))
+        conn.commit()
+        before = top_crashers_page(conn, days[-1])
+    assert before
+    migrate.downgrade(url, "1310")
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT to_regclass('tcbs_ranks')").fetchone()[0] is None
+        assert top_crashers_page(conn, days[-1]) == before
+    migrate.upgrade(url)
+    with psycopg.connect(url) as conn:
+        ranked = conn.execute(
+            "SELECT date_range_type, array_agg(end_date ORDER BY end_date) FROM tcbs_rank_days GROUP BY 1"
+        ).fetchall()
+        assert dict(ranked) == {"report": days, "build": days}
+        assert top_crashers_page(conn, days[-1]) == before
