@@ -206,6 +206,9 @@ class Worker:
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, self.stop)
             signal.signal(signal.SIGINT, self.stop)
+            # a worker process is forked with these signals blocked (run_processor): one sent
+            # before this point is delivered now, to this handler
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
 
     def _open(self) -> psycopg.Connection:
         conn = connect(self.database_url, component="processor", autocommit=True)
@@ -405,6 +408,9 @@ class Worker:
 
 # --- several workers ----------------------------------------------------------------------
 
+#: the signals that stop workers gracefully
+STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
+
 
 def _child(settings: ProcessorSettings, url: str, index: int, once: bool, results: Any) -> None:
     stats = Worker(settings, url, index=index, once=once).run()
@@ -429,11 +435,19 @@ def run_processor(
     stopping = False
 
     def start(index: int) -> None:
-        process = context.Process(
-            target=_child, args=(settings, database_url, index, once, results), name=f"processor-{index}"
-        )
-        process.start()
-        children[index] = process
+        # SIGTERM / SIGINT wait until the worker is in `children` (so stop() reaches it) and, in
+        # the worker, until it has its own handler; a stop asked for meanwhile starts none
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:
+            if stopping:
+                return
+            process = context.Process(
+                target=_child, args=(settings, database_url, index, once, results), name=f"processor-{index}"
+            )
+            process.start()
+            children[index] = process
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
     def stop(*_: Any) -> None:
         nonlocal stopping

@@ -74,3 +74,37 @@ def test_killed_workers_lose_nothing_and_duplicate_nothing(
     # the killed workers were replaced, and their crashes processed by others
     assert scalar(db, "SELECT count(*) FROM processors") > KILLS
     assert scalar(db, "SELECT sum(crashes_processed) FROM processors") == CRASHES
+
+
+def test_a_stop_while_a_dead_worker_is_being_replaced_stops_every_worker(
+    db: psycopg.Connection, processor_settings: dict[str, str], tmp_path: Path
+) -> None:
+    """SIGTERM to the supervisor in the second it waits before replacing a killed worker: no
+    worker is started after the stop (one started then was never told to stop, and the
+    processor never exited), and the others stop as usual."""
+    log = tmp_path / "processor.log"
+    process = start_crashstats(
+        "processor",
+        "--workers",
+        "2",
+        env=cli_env({**processor_settings, "CRASHSTATS_PROCESSOR_POLL": "0.5"}),
+        log=log,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        workers: list[int] = []
+        while len(workers) < 2:
+            assert time.monotonic() < deadline, log.read_text()[-3000:]
+            registered = {r["pid"] for r in db.execute("SELECT pid FROM processors WHERE stopped_at IS NULL")}
+            workers = [pid for pid in child_pids(process.pid) if pid in registered]
+            time.sleep(0.1)
+        os.kill(workers[0], signal.SIGKILL)
+        while "died" not in log.read_text():
+            assert time.monotonic() < deadline, log.read_text()[-3000:]
+            time.sleep(0.05)
+        process.send_signal(signal.SIGTERM)  # during the supervisor's second before the restart
+        assert process.wait(30) == 0, log.read_text()[-3000:]
+        assert child_pids(process.pid) == []
+        assert "stopping after the current crash" in log.read_text()
+    finally:
+        stop_process(process)
