@@ -57,4 +57,4 @@ def table_rows(rows: Iterable[Mapping[str, Any]], columns: Sequence[Column]) -> 
     return Markup("\n".join(out))
 
 
-TEMPLATE_GLOBALS = {"table_rows": table_rows, "cell": cell}
+TEMPLATE_GLOBALS = {"table_rows": table_rows}

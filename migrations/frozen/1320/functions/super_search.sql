@@ -77,6 +77,9 @@ DECLARE
     -- the roll-up (search_facet_days) for totals and facets over whole days, when every filter
     -- and facet is on one of its columns
     v_rollup boolean := true;
+    v_rollup_columns CONSTANT text[] := ARRAY['product', 'version', 'os_name', 'process_type', 'release_channel',
+                                              'signature'];
+    v_count text;
     v_dim_conds text[] := ARRAY[]::text[];
     v_strict_from boolean := false;
     v_days date[];
@@ -144,12 +147,12 @@ BEGIN
         END IF;
         v_fields := v_fields || jsonb_build_object(v_name, jsonb_build_object('expr', v_f.expr, 'type', v_f.data_type,
                                                                                'doc', v_f.doc, 'key', v_f.doc_key));
-        IF v_op IN ('filter', 'facet') AND v_name <> 'date'
-           AND v_f.expr NOT IN ('r.product', 'r.version', 'r.os_name', 'r.process_type', 'r.release_channel',
-                                'r.signature') THEN
-            v_rollup := false;
-        ELSIF v_op IN ('filter', 'facet') AND v_name <> 'date' THEN
-            v_dims := v_dims || v_f.expr;
+        IF v_op IN ('filter', 'facet') AND v_name <> 'date' THEN
+            IF v_f.expr = ANY (ARRAY(SELECT format('r.%I', c) FROM unnest(v_rollup_columns) AS c)) THEN
+                v_dims := v_dims || v_f.expr;
+            ELSE
+                v_rollup := false;
+            END IF;
         END IF;
         v_need_processed := v_need_processed OR v_f.source = 'processed';
         v_need_raw := v_need_raw OR v_f.source = 'raw';
@@ -297,33 +300,34 @@ BEGIN
             v_live := v_live || format('(r.date_processed >= %L AND r.date_processed < %L)', v_cursor, v_to);
         END IF;
         -- the coarser level when only product and signature are filtered or counted on
-        v_m := format('(SELECT r.product::text AS product, r.version::text AS version, r.os_name::text AS os_name,'
-                      ' r.process_type, r.release_channel, r.signature::text AS signature, r.crashes AS n'
-                      ' FROM search_facet_days r WHERE r.report_day = ANY (%L::date[]) AND r.level = %L%s',
+        v_m := format('(SELECT %s, r.crashes AS n FROM search_facet_days r'
+                      ' WHERE r.report_day = ANY (%L::date[]) AND r.level = %L%s',
+                      (SELECT string_agg(format('r.%1$I::text AS %1$I', c), ', ') FROM unnest(v_rollup_columns) AS c),
                       v_days,
                       CASE WHEN v_dims <@ ARRAY['r.product', 'r.signature'] THEN 'product_signature' ELSE 'all' END,
                       CASE WHEN cardinality(v_dim_conds) > 0
                                    THEN ' AND ' || array_to_string(v_dim_conds, ' AND ') ELSE '' END);
         IF cardinality(v_live) > 0 THEN
             v_m := v_m || format(
-                ' UNION ALL SELECT r.product::text, r.version::text, r.os_name::text, r.process_type,'
-                ' r.release_channel, r.signature::text, count(*) FROM reports r WHERE %s AND (%s)'
-                ' GROUP BY 1, 2, 3, 4, 5, 6',
-                v_where, array_to_string(v_live, ' OR '));
+                ' UNION ALL SELECT %s, count(*) FROM reports r WHERE %s AND (%s) GROUP BY %s',
+                (SELECT string_agg(format('r.%I::text', c), ', ') FROM unnest(v_rollup_columns) AS c),
+                v_where, array_to_string(v_live, ' OR '),
+                array_to_string(ARRAY(SELECT generate_series(1, cardinality(v_rollup_columns))), ', '));
         END IF;
         v_m := v_m || ') r';
     END IF;
 
-    -- total, facets, histograms, cardinalities
+    -- total, facets, histograms, cardinalities; a roll-up row stands for n crashes
+    v_count := CASE WHEN v_rollup THEN 'sum(n)::bigint' ELSE 'count(*)' END;
     FOREACH v_name IN ARRAY v_facets LOOP
         v_i := v_i + 1;
         v_alias := 'f' || v_i;
         v_select := v_select || format('%s AS %I', v_fields -> v_name ->> 'expr', v_alias);
         v_parts := v_parts || format(
             '%L, (SELECT coalesce(jsonb_agg(jsonb_build_object(''term'', t.term, ''count'', t.count)'
-            ' ORDER BY t.count DESC, t.term), ''[]''::jsonb) FROM (SELECT %2$I AS term, count(*) AS count'
-            ' FROM m WHERE %2$I IS NOT NULL GROUP BY %2$I ORDER BY count(*) DESC, %2$I LIMIT %3$s) t)',
-            v_name, v_alias, v_fsize);
+            ' ORDER BY t.count DESC, t.term), ''[]''::jsonb) FROM (SELECT %2$I AS term, %4$s AS count'
+            ' FROM m WHERE %2$I IS NOT NULL GROUP BY %2$I ORDER BY %4$s DESC, %2$I LIMIT %3$s) t)',
+            v_name, v_alias, v_fsize, v_count);
     END LOOP;
     FOREACH v_name IN ARRAY v_cardinality LOOP
         v_i := v_i + 1;
@@ -332,15 +336,7 @@ BEGIN
         v_parts := v_parts || format('%L, jsonb_build_object(''value'', (SELECT count(DISTINCT %I) FROM m))',
                                      'cardinality_' || v_name, v_alias);
     END LOOP;
-    IF v_rollup THEN
-        -- each roll-up row stands for n crashes: counts are sums of n
-        EXECUTE format(
-            'WITH m AS MATERIALIZED (SELECT %s FROM %s) '
-            'SELECT (SELECT coalesce(sum(n), 0)::bigint FROM m) AS total, jsonb_build_object(%s) AS facets',
-            array_to_string(v_select || 'r.n'::text, ', '), v_m,
-            replace(array_to_string(v_parts, ', '), 'count(*)', 'sum(n)::bigint'))
-        INTO v_total, v_facet_json;
-    ELSIF cardinality(v_facets) = 0 AND cardinality(v_cardinality) = 0 AND jsonb_array_length(v_histograms) = 0 THEN
+    IF NOT v_rollup AND cardinality(v_facets) = 0 AND cardinality(v_cardinality) = 0 AND jsonb_array_length(v_histograms) = 0 THEN
         EXECUTE format('SELECT count(*) FROM %s WHERE %s', v_source, v_where) INTO v_total;
     ELSE
         FOR v_hist IN SELECT h FROM jsonb_array_elements(v_histograms) AS h LOOP
@@ -384,9 +380,11 @@ BEGIN
                 'histogram_' || v_name, array_to_string(v_sub, ', '), v_alias);
         END LOOP;
         EXECUTE format(
-            'WITH m AS MATERIALIZED (SELECT %s FROM %s WHERE %s) '
-            'SELECT (SELECT count(*) FROM m) AS total, jsonb_build_object(%s) AS facets',
-            array_to_string(v_select, ', '), v_source, v_where, array_to_string(v_parts, ', '))
+            'WITH m AS MATERIALIZED (SELECT %s FROM %s) '
+            'SELECT (SELECT coalesce(%s, 0) FROM m) AS total, jsonb_build_object(%s) AS facets',
+            array_to_string(v_select || CASE WHEN v_rollup THEN ARRAY['r.n'] ELSE ARRAY[]::text[] END, ', '),
+            CASE WHEN v_rollup THEN v_m ELSE format('%s WHERE %s', v_source, v_where) END,
+            v_count, array_to_string(v_parts, ', '))
         INTO v_total, v_facet_json;
     END IF;
 
