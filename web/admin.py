@@ -51,13 +51,17 @@ def change(
                     "details": json.dumps(details, default=str),
                 },
             )
-            conn.execute("SELECT bump_cache_generation(%(reason)s)", {"reason": f"admin {action} {target}"})
+            generation = conn.execute(
+                "SELECT bump_cache_generation(%(reason)s) AS generation",
+                {"reason": f"admin {action} {target}"},
+            ).fetchone()["generation"]
     except errors.QueryTimeout:
         raise
     except errors.DatabaseUnavailable:
         raise
     except errors.DatabaseError as exc:
         raise FormError(db_message(exc)) from None
+    site.saw_generation(generation)
 
 
 def permissions(site: Site) -> list[dict[str, Any]]:

@@ -506,7 +506,10 @@ def skiplist_change(delete: bool) -> Callable[[Ctx, dict[str, Any]], Page]:
                     "t": f"{v['category']}: {v['rule']}",
                 },
             )
-            conn.execute("SELECT bump_cache_generation('skip list changed')")
+            generation = conn.execute(
+                "SELECT bump_cache_generation('skip list changed') AS generation"
+            ).fetchone()["generation"]
+        ctx.site.saw_generation(generation)
         return Page(
             "api.html",
             "Skip list",

@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 
+from pymemcache.client.base import PooledClient
 from pymemcache.client.hash import HashClient
 from pymemcache.exceptions import MemcacheClientError, MemcacheServerError
 
@@ -46,8 +47,11 @@ class PageCache:
         self.retry_after = retry_after
         self._down_until = 0.0
         self._lock = threading.Lock()
-        self._client = (
-            HashClient(
+        self._client: HashClient | PooledClient | None = None
+        if len(servers) == 1:  # no key hashing to pick the server (a pure-Python murmur3 a get)
+            self._client = PooledClient(servers[0], connect_timeout=timeout, timeout=timeout)
+        elif servers:
+            self._client = HashClient(
                 servers,
                 connect_timeout=timeout,
                 timeout=timeout,
@@ -57,9 +61,6 @@ class PageCache:
                 dead_timeout=retry_after,
                 ignore_exc=False,
             )
-            if servers
-            else None
-        )
 
     @property
     def enabled(self) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+from urllib.parse import quote_plus, urlencode
 
 from markupsafe import Markup, escape
 
@@ -57,4 +58,113 @@ def table_rows(rows: Iterable[Mapping[str, Any]], columns: Sequence[Column]) -> 
     return Markup("\n".join(out))
 
 
-TEMPLATE_GLOBALS = {"table_rows": table_rows}
+def topcrasher_rows(rows: Iterable[Mapping[str, Any]], product: str, version: str) -> Markup:
+    """The ``<tr>`` elements of the top crashers table (its own columns: rank change, the
+    signature linked to its summary for this product and version, bug links)."""
+    out = []
+    # links.signature_url(signature, product, version), its constant part made once
+    tail = "&" + urlencode([("product", product), ("version", version)])
+    for r in rows:
+        change = "new" if r["is_new"] else _text(r["rank_change"])
+        signature = r["signature"]
+        href = escape(
+            "/report/list?signature=" + quote_plus(signature, safe="") + tail
+            if signature
+            else links.signature_url(signature, product, version)
+        )
+        bugs = "".join(f'<a href="{escape(links.bug_url(b))}">{escape(b)}</a> ' for b in r["bug_ids"] or [])
+        numbers = "".join(
+            f'<td class="number">{_number(r[key])}</td>'
+            for key in (
+                "report_count",
+                "win_count",
+                "mac_count",
+                "lin_count",
+                "plugin_count",
+                "content_count",
+                "hang_count",
+            )
+        )
+        out.append(
+            f'<tr>\n<td class="number">{_text(r["rank"])}</td>\n<td class="number">{change}</td>\n'
+            f'<td class="number">{escape(links.percent(r["percent_of_total"]))}</td>\n'
+            f'<td class="number">{escape(links.percent(r["percent_change"]))}</td>\n'
+            f'<td class="signature"><a href="{href}">{escape(signature)}</a></td>\n{numbers}\n'
+            f'<td class="number">{escape(links.percent(r["startup_percent"]))}</td>\n'
+            f'<td class="number">{_number(r["is_gc_count"])}</td>\n'
+            f"<td>{escape(links.when(r['first_report']))}</td>\n"
+            f"<td>{', '.join(str(escape(v)) for v in r['versions'] or [])}</td>\n"
+            f"<td>{bugs}</td>\n</tr>"
+        )
+    if not out:
+        out.append('<tr><td colspan="17" class="empty">no crashes for these filters</td></tr>')
+    return Markup("\n".join(out))
+
+
+def options(names: Iterable[Any], selected: Any) -> Markup:
+    """``<option>`` elements of a select: ``selected`` is one value or a collection of them."""
+    chosen = selected if isinstance(selected, list | tuple | set | frozenset) else (selected,)
+    return Markup("".join(f"<option{' selected' if n in chosen else ''}>{escape(n)}</option>" for n in names))
+
+
+def search_hit_rows(hits: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> Markup:
+    """The ``<tr>`` elements of Super Search's results: a crash id links to its report, a
+    signature to its summary, other values as text."""
+    out = []
+    for hit in hits:
+        cells = []
+        for column in columns:
+            value = hit.get(column)
+            if value is None:
+                cells.append("<td></td>")
+            elif column == "uuid":
+                cells.append(f'<td><a href="{escape(links.crash_url(value))}">{escape(value)}</a></td>')
+            elif column == "signature":
+                cells.append(f'<td><a href="{escape(links.signature_url(value))}">{escape(value)}</a></td>')
+            else:
+                cells.append(f"<td>{escape(value)}</td>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    if not out:
+        out.append(f'<tr><td colspan="{len(columns)}" class="empty">no crash matches</td></tr>')
+    return Markup("\n".join(out))
+
+
+def facet_rows(
+    name: str, terms: Iterable[Mapping[str, Any]], total: int, criteria: Sequence[tuple[str, str]]
+) -> Markup:
+    """The ``<tr>`` elements of one Super Search facet: a term links to its signature summary
+    (signature) or to the search narrowed to it; its count; its share of ``total``."""
+    out = []
+    for t in terms:
+        term = t["term"]
+        href = (
+            links.signature_url(term)
+            if name == "signature"
+            else links.url("/search/", [*criteria, (name, f"={term}")])
+        )
+        share = escape(links.percent(t["count"] / total)) if total else ""
+        out.append(
+            f'<tr><td><a href="{escape(href)}">{escape(term)}</a></td>'
+            f'<td class="number">{_number(t["count"])}</td><td class="number">{share}</td></tr>'
+        )
+    if not out:
+        out.append('<tr><td colspan="3" class="empty">none</td></tr>')
+    return Markup("\n".join(out))
+
+
+def _number(value: Any) -> str:
+    """links.number, escaped; an int's digits and commas need no escaping."""
+    return f"{value:,}" if type(value) is int else str(escape(links.number(value)))
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(escape(value))
+
+
+TEMPLATE_GLOBALS = {
+    "table_rows": table_rows,
+    "topcrasher_rows": topcrasher_rows,
+    "options": options,
+    "search_hit_rows": search_hit_rows,
+    "facet_rows": facet_rows,
+}

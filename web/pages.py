@@ -236,6 +236,7 @@ def topcrasher(ctx: Ctx, product: str, version: str, rest: str = "") -> Page:
         " WHERE product_name = %(product)s AND version_string = %(version)s AND end_date = %(end)s"
         " AND days = %(days)s AND crash_type = %(crash_type)s AND os_name = %(os_name)s"
         " AND date_range_type = %(range_type)s"
+        " AND rank <= %(count)s"  # the same rows (ranks are 1, 2, ...); the view reads only those
         " ORDER BY rank LIMIT %(count)s",
         product=product,
         version=version,

@@ -14,6 +14,8 @@ the signature summary whose ``report_type`` is ``exploitability`` are dropped wi
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -68,19 +70,30 @@ def redact(data: Any, viewer: Viewer, rules: RedactionRules) -> Any:
     return _walk(data, active, hidden_annotations, restricted)
 
 
+#: values copied as they are, without a call per value (a page's rows are mostly these)
+SCALARS = frozenset({str, int, float, bool, type(None), decimal.Decimal, dt.date, dt.datetime})
+
+
 def _walk(data: Any, rules: tuple[Rule, ...], annotations: set[str], restricted: dict) -> Any:
     if isinstance(data, Mapping):
         out: dict[str, Any] = {}
         for key, value in data.items():
+            if type(value) in SCALARS:
+                out[key] = value
+                continue
             if key == "raw_crash" and isinstance(value, Mapping):
                 value = {k: v for k, v in value.items() if str(k).lower() not in annotations}
             out[key] = _walk(value, rules, annotations, restricted)
         for rule in rules:
-            _apply(out, rule)
+            if rule.path[0] in out:
+                _apply(out, rule)
         return out
     if isinstance(data, list | tuple):
         items = []
         for item in data:
+            if type(item) in SCALARS:
+                items.append(item)
+                continue
             if isinstance(item, Mapping) and any(item.get(k) == v for (k, v) in restricted):
                 continue
             items.append(_walk(item, rules, annotations, restricted))

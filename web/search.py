@@ -202,6 +202,11 @@ def page(ctx: Ctx) -> Page:
         else None,
     }
     ctx.narrow("the last day only", links.url("/search/", [*base, ("date", ">=" + _day_ago())]))
+    exposed = [
+        f
+        for f in all_fields
+        if f["is_exposed"] and all(ctx.viewer.has_perm(p) for p in f["permissions_needed"])
+    ]
     return Page(
         "search.html",
         "Super Search",
@@ -218,14 +223,14 @@ def page(ctx: Ctx) -> Page:
                     "data_type": f["data_type"],
                     "permissions_needed": f["permissions_needed"],
                 }
-                for f in all_fields
-                if f["is_exposed"] and all(ctx.viewer.has_perm(p) for p in f["permissions_needed"])
+                for f in exposed
             ],
             "returned": [
                 f["name"]
                 for f in all_fields
                 if f["is_returned"] and all(ctx.viewer.has_perm(p) for p in f["permissions_needed"])
             ],
+            "field_names": [f["name"] for f in exposed],
             "form_rows": FORM_ROWS,
             "operators": FORM_OPERATORS,
             "api_link": links.url("/api/SuperSearch/", items),

@@ -19,6 +19,8 @@ from pyapp.config import Config
 from pyapp.db import Database
 from web import cells, charts, links
 from web.cache import PageCache, parse_servers
+from web.generation import READ as READ_GENERATION
+from web.generation import GenerationWatch
 from web.redact import RedactionRules
 from web.replica import ReplicaLag
 
@@ -69,6 +71,7 @@ class Site:
         self._db_lock = threading.Lock()
         self.replica = ReplicaLag(lambda: self.db, config["CRASHSTATS_REPLICA_LAG_NOTICE"])
         self._rules: tuple[int, RedactionRules] | None = None
+        self._generation_watch: GenerationWatch | None = None
 
     def _pool(self, url: str, component: str) -> Database:
         if not self.config["CRASHSTATS_DB_PGBOUNCER"]:  # PgBouncer refuses the option
@@ -119,6 +122,8 @@ class Site:
         return self.replica.notice()
 
     def close(self) -> None:
+        if self._generation_watch is not None:
+            self._generation_watch.close()
         for pool in (self._db, self._read_db):
             if pool is not None:
                 pool.close()
@@ -155,7 +160,26 @@ class Site:
         return None if row is None else next(iter(row.values()))
 
     def generation(self) -> int:
-        return int(self.value("SELECT current_cache_generation() AS generation"))
+        """The cache generation: kept by a LISTEN connection (web.generation) when pages read
+        the primary directly, else read per request."""
+        watch = self._generation_watch
+        if watch is None:
+            listen = not self.config["DATABASE_READ_URL"] and not self.config["CRASHSTATS_DB_PGBOUNCER"]
+            url = self.write_db.url if listen else None
+            with self._db_lock:
+                if self._generation_watch is None:
+                    self._generation_watch = GenerationWatch(url, self._read_generation)
+                watch = self._generation_watch
+        return watch.current()
+
+    def saw_generation(self, generation: int) -> None:
+        """A bump this process committed: its own next page uses it without waiting for the
+        NOTIFY."""
+        if self._generation_watch is not None:
+            self._generation_watch.saw(generation)
+
+    def _read_generation(self) -> int:
+        return int(self.value(READ_GENERATION))
 
     def redaction_rules(self, generation: int) -> RedactionRules:
         """The rules of redaction_rules, read again when the generation changes (fail closed:

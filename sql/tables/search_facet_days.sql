@@ -20,4 +20,8 @@ CREATE TABLE search_facet_days (
 );
 CREATE INDEX search_facet_days_day ON search_facet_days (report_day, level, product);
 CREATE INDEX search_facet_days_signature ON search_facet_days (signature, report_day, level);
+-- a day's signatures of one product by count: Super Search's one-day signature facet reads its
+-- top terms in this order instead of aggregating every signature of the day
+CREATE INDEX search_facet_days_product_signature ON search_facet_days (report_day, product, crashes DESC, signature)
+    WHERE level = 'product_signature';
 COMMENT ON TABLE search_facet_days IS 'Super Search''s daily roll-up of reports (crashes per day and product, version, os_name, process_type, release_channel, signature: level all; per day, product and signature: level product_signature), written by update_search_facets; read by super_search for the whole days listed in search_facet_days_done.';

@@ -10,13 +10,14 @@
 -- top_crashers_for does, the signature's name, first report, versions and bugs looked up as
 -- they are now. Other end days are computed from tcbs / tcbs_build by
 -- top_crashers_for (every rank), with the same result. Each filter narrows its own dimension, so
--- leave none out. Read-only.
+-- leave none out. A filter rank <= N beside ORDER BY rank LIMIT N gives the same rows and lets
+-- the stored path look up only the first N signatures. End days run from 2000-01-01 to
+-- 2099-12-31 (calendar_days). Read-only.
 CREATE OR REPLACE VIEW top_crashers AS
 SELECT pv.product_name, pv.version_string, pv.product_version_id, w.end_date, d.days, ct.crash_type,
        os.os_name, rt.date_range_type, t.*
   FROM product_versions pv
- CROSS JOIN (SELECT g::date AS end_date
-               FROM generate_series(date '2000-01-01', current_date + 1, interval '1 day') AS g) AS w
+ CROSS JOIN (SELECT c.day AS end_date FROM calendar_days c) AS w
  CROSS JOIN (VALUES (1), (3), (7), (14), (28)) AS d(days)
  CROSS JOIN (VALUES ('all'), ('browser'), ('plugin'), ('content')) AS ct(crash_type)
  CROSS JOIN (VALUES ('any'), ('Windows'), ('Mac OS X'), ('Linux')) AS os(os_name)

@@ -82,7 +82,8 @@ def view_queries(conn: psycopg.Connection, day: dt.date) -> list[tuple[str, str,
         " plugin_count, content_count, startup_percent, is_gc_count, total_crashes, first_report,"
         " versions, bug_ids FROM top_crashers"
         " WHERE product_name = %s AND version_string = %s AND end_date = %s AND days = %s"
-        " AND crash_type = %s AND os_name = %s AND date_range_type = %s ORDER BY rank LIMIT %s"
+        " AND crash_type = %s AND os_name = %s AND date_range_type = %s AND rank <= %s"
+        " ORDER BY rank LIMIT %s"
     )
     version_days = "WHERE product_name = %s AND version_string = %s AND report_date BETWEEN %s AND %s"
     version_builds = "WHERE product_name = %s AND version_string = %s AND build_date BETWEEN %s AND %s"
@@ -99,15 +100,15 @@ def view_queries(conn: psycopg.Connection, day: dt.date) -> list[tuple[str, str,
             f"SELECT * FROM home_page_graph_build_view {version_builds}",
             (np_, nv, first, day),
         ),
-        (f"top crashers {p} {v}, 7 days", tc, (p, v, day, 7, "all", "any", "report", 100)),
-        (f"top crashers {p} {v}, 28 days", tc, (p, v, day, 28, "all", "any", "report", 100)),
-        (f"top crashers {p} {v}, 28 days, 500 results", tc, (p, v, day, 28, "all", "any", "report", 500)),
+        (f"top crashers {p} {v}, 7 days", tc, (p, v, day, 7, "all", "any", "report", 100, 100)),
+        (f"top crashers {p} {v}, 28 days", tc, (p, v, day, 28, "all", "any", "report", 100, 100)),
+        (f"top crashers {p} {v}, 28 days, 500 results", tc, (p, v, day, 28, "all", "any", "report", 500, 500)),
         (
             f"top crashers {p} {v}, 7 days, Windows, browser",
             tc,
-            (p, v, day, 7, "browser", "Windows", "report", 100),
+            (p, v, day, 7, "browser", "Windows", "report", 100, 100),
         ),
-        (f"top crashers {np_} {nv} by build, 7 days", tc, (np_, nv, day, 7, "all", "any", "build", 100)),
+        (f"top crashers {np_} {nv} by build, 7 days", tc, (np_, nv, day, 7, "all", "any", "build", 100, 100)),
         (
             "crashes per ADI by version, 30 days",
             "SELECT * FROM crashes_per_adi_by_version WHERE product_name = %s"

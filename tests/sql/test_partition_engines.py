@@ -24,8 +24,8 @@ def quietly(sql: psycopg.Connection, query: str, params: tuple | None = None) ->
 
 
 #: a reports partition's indexes: the registry's 2 keys and 6 indexes, and the copies of the
-#: parent's own 2 (the signature trigram and comments indexes)
-REPORTS_INDEXES = 10
+#: parent's own 3 (the signature trigram, comments and URLs indexes)
+REPORTS_INDEXES = 11
 
 
 def index_count(sql: psycopg.Connection, partition: str) -> int:

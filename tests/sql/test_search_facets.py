@@ -96,6 +96,36 @@ QUERIES: list[dict[str, Any]] = [
     {"filters": [_filter("reason", "=", "SIGSEGV")], "facets": ["signature"]},
     # a histogram: always counted from reports
     {"histograms": [{"field": "date", "interval": "day", "facets": ["product"]}]},
+    # one whole day of one product, its signature facet (the search page's default: the top
+    # terms are read in index order), alone, then with half of the next day counted from
+    # reports; few terms, so ties at the cut are decided by the term as in the general case
+    {
+        "filters": [
+            _filter("product", "=", "KillerApp"),
+            _filter("date", ">=", "2026-11-24"),
+            _filter("date", "<", "2026-11-25"),
+        ],
+        "facets": ["signature"],
+        "facets_size": 2,
+    },
+    {
+        "filters": [
+            _filter("product", "=", "Waterfox"),
+            _filter("date", ">=", "2026-11-24"),
+            _filter("date", "<", "2026-11-25T12:00:00Z"),
+        ],
+        "facets": ["signature"],
+        "facets_size": 3,
+    },
+    {
+        "filters": [
+            _filter("product", "=", "KillerApp"),
+            _filter("date", ">=", "2026-11-23T18:00:00Z"),
+            _filter("date", "<", "2026-11-25"),
+        ],
+        "facets": ["signature"],
+        "facets_size": 1,
+    },
 ]
 
 
@@ -117,6 +147,10 @@ def test_the_roll_up_gives_the_answers_reports_give(sql: psycopg.Connection) -> 
         (before[0]["facets"]["signature"][0]["term"],),
     )
     assert search(sql, QUERIES[0])["total"] == before[0]["total"] + 1000
+    # the one-day shortcut reads the roll-up too: the tampered signature leads its facet
+    one_day = search(sql, QUERIES[9])
+    assert one_day["total"] == before[9]["total"] + 1000
+    assert one_day["facets"]["signature"][0]["term"] == before[0]["facets"]["signature"][0]["term"]
     # a query on a field the roll-up lacks does not read it
     assert search(sql, QUERIES[7]) == before[7]
 

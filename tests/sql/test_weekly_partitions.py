@@ -98,15 +98,20 @@ def test_keys_indexes_and_weeknum_foreign_keys(sql: psycopg.Connection, engine: 
     assert indexes[f"{reports}_id_key"].endswith("(id)")
     assert any(d.endswith("(product, version)") and "UNIQUE" not in d for d in indexes.values())
     assert any(d.endswith("(uuid)") and "UNIQUE" in d for d in indexes.values())
-    # 2 keys + 6 indexes of the registry, nothing twice, and the copies of the parent's own two
-    # (the signature trigram and comments indexes), each under a name of its own: the copies are
-    # made first and PostgreSQL names them <partition>_<columns>_idx, the registry's name
-    assert len(indexes) == 10
+    # 2 keys + 6 indexes of the registry, nothing twice, and the copies of the parent's own three
+    # (the signature trigram, comments and URLs indexes), each under a name of its own: the
+    # copies are made first and PostgreSQL names them <partition>_<columns>_idx, the registry's name
+    assert len(indexes) == 11
     registry_signature = indexes[f"{reports}_signature_date_processed_idx"]
     assert registry_signature.endswith("USING btree (signature, date_processed)")
     assert "WHERE" not in registry_signature
     assert "gin_trgm_ops" in indexes[f"{reports}_signature_idx"]
     assert "WHERE" in indexes[f"{reports}_signature_comments_idx"]
+    assert [
+        d
+        for d in indexes.values()
+        if "(signature, date_processed) INCLUDE (url, product, version) WHERE" in d
+    ]
     fkeys = sorted(
         r["def"]
         for r in sql.execute(
