@@ -19,6 +19,17 @@ from web import links
 
 Column = Sequence[str]  # (key, label, kind)
 
+#: the top crashers table's count columns, in the page's (and its CSV's) order
+TOPCRASHER_COUNTS = (
+    "report_count",
+    "win_count",
+    "mac_count",
+    "lin_count",
+    "plugin_count",
+    "content_count",
+    "hang_count",
+)
+
 
 def cell(row: Mapping[str, Any], key: str, kind: str) -> str:
     """One cell's content (escaped HTML) for ``row[key]`` shown as ``kind``."""
@@ -73,18 +84,7 @@ def topcrasher_rows(rows: Iterable[Mapping[str, Any]], product: str, version: st
             else links.signature_url(signature, product, version)
         )
         bugs = "".join(f'<a href="{escape(links.bug_url(b))}">{escape(b)}</a> ' for b in r["bug_ids"] or [])
-        numbers = "".join(
-            f'<td class="number">{_number(r[key])}</td>'
-            for key in (
-                "report_count",
-                "win_count",
-                "mac_count",
-                "lin_count",
-                "plugin_count",
-                "content_count",
-                "hang_count",
-            )
-        )
+        numbers = "".join(f'<td class="number">{_number(r[key])}</td>' for key in TOPCRASHER_COUNTS)
         out.append(
             f'<tr>\n<td class="number">{_text(r["rank"])}</td>\n<td class="number">{change}</td>\n'
             f'<td class="number">{escape(links.percent(r["percent_of_total"]))}</td>\n'

@@ -11,6 +11,7 @@ import bottle
 
 from pyapp.queries import QUERIES
 from web import links
+from web.cells import TOPCRASHER_COUNTS
 from web.framework import BadRequest, Ctx, Forbidden, Page
 
 HOME_DAYS = (3, 7, 14)
@@ -186,13 +187,7 @@ TOPCRASHER_COLUMNS = [
     "percent_of_total",
     "percent_change",
     "signature",
-    "report_count",
-    "win_count",
-    "mac_count",
-    "lin_count",
-    "plugin_count",
-    "content_count",
-    "hang_count",
+    *TOPCRASHER_COUNTS,
     "startup_percent",
     "is_gc_count",
     "first_report",

@@ -9,4 +9,8 @@ CREATE TABLE signature_summary_process_type (
     report_date date NOT NULL,
     report_count integer NOT NULL DEFAULT 0
 ) PARTITION BY RANGE (report_date);
+-- The signature summary page (signature_summary_for): one signature's rows of a date range
+-- read from the index alone (declared here: every partition gets a copy).
+CREATE INDEX signature_summary_process_type_covering ON signature_summary_process_type (signature_id, report_date)
+    INCLUDE (product_version_id, process_type, report_count);
 COMMENT ON TABLE signature_summary_process_type IS 'Signature summary: crashes per process type, per signature and day (rapid-beta parents included); weekly partitions. Read by the signature_summary view.';

@@ -102,7 +102,11 @@ def view_queries(conn: psycopg.Connection, day: dt.date) -> list[tuple[str, str,
         ),
         (f"top crashers {p} {v}, 7 days", tc, (p, v, day, 7, "all", "any", "report", 100, 100)),
         (f"top crashers {p} {v}, 28 days", tc, (p, v, day, 28, "all", "any", "report", 100, 100)),
-        (f"top crashers {p} {v}, 28 days, 500 results", tc, (p, v, day, 28, "all", "any", "report", 500, 500)),
+        (
+            f"top crashers {p} {v}, 28 days, 500 results",
+            tc,
+            (p, v, day, 28, "all", "any", "report", 500, 500),
+        ),
         (
             f"top crashers {p} {v}, 7 days, Windows, browser",
             tc,

@@ -1,0 +1,16 @@
+-- signature_summary_device: crashes per Android device (android_devices), per signature and UTC day (update_signature_summary_device).
+-- Weekly partitions on report_date come from report_partition_info (keys and indexes there).
+CREATE TABLE signature_summary_device (
+    signature_id integer NOT NULL,
+    android_device_id integer NOT NULL,
+    product_version_id integer NOT NULL,
+    product_name citext NOT NULL,
+    version_string citext NOT NULL,
+    report_date date NOT NULL,
+    report_count integer NOT NULL DEFAULT 0
+) PARTITION BY RANGE (report_date);
+-- The signature summary page (signature_summary_for): one signature's rows of a date range
+-- read from the index alone (declared here: every partition gets a copy).
+CREATE INDEX signature_summary_device_covering ON signature_summary_device (signature_id, report_date)
+    INCLUDE (product_version_id, android_device_id, report_count);
+COMMENT ON TABLE signature_summary_device IS 'Signature summary: crashes per Android device (android_devices), per signature and day (rapid-beta parents included); weekly partitions. Read by the signature_summary view.';
