@@ -24,6 +24,7 @@ import contextlib
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable
 
 import psycopg
@@ -52,6 +53,9 @@ class GenerationWatch:
         self.recheck = recheck
         self.retry_after = retry_after
         self._conn: psycopg.Connection | None = None
+        # closes the connection when the watch is dropped without close() (an app built in a
+        # test, say): no socket left open, no ResourceWarning from psycopg
+        self._closer: weakref.finalize | None = None
         self._generation = 0
         self._checked_at = 0.0
         self._retry_at = 0.0
@@ -87,9 +91,7 @@ class GenerationWatch:
 
     def close(self) -> None:
         with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+            self._forget()
 
     def _listen(self, now: float) -> None:
         try:
@@ -100,6 +102,7 @@ class GenerationWatch:
         try:
             conn.execute(f"LISTEN {CHANNEL}")
             self._conn = conn
+            self._closer = weakref.finalize(self, conn.close)
             self._reread(now)  # after LISTEN: no bump can fall between the two
         except (psycopg.Error, OSError) as exc:
             conn.close()
@@ -128,10 +131,13 @@ class GenerationWatch:
         if pgconn.status != psycopg.pq.ConnStatus.OK:
             raise psycopg.OperationalError("the LISTEN connection is closed")
 
+    def _forget(self) -> None:
+        closer, self._closer, self._conn = self._closer, None, None
+        if closer is not None:
+            with contextlib.suppress(Exception):  # closing a broken connection
+                closer()  # runs conn.close() once
+
     def _drop(self, now: float, exc: BaseException) -> None:
-        if self._conn is not None:
-            with contextlib.suppress(Exception):  # already broken
-                self._conn.close()
-            self._conn = None
+        self._forget()
         self._retry_at = now + self.retry_after
         log.warning("cache generation: no LISTEN connection (%s); reading it per request", exc)

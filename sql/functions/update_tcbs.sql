@@ -5,7 +5,8 @@
 -- uptime under a minute (startup); and during garbage collection (the raw crash's
 -- IsGarbageCollecting = '1', from raw_crash_fields). Rapid-beta parents get the sum of their betas.
 -- Then the top crashers windows ending on the day are ranked (update_tcbs_ranks, 'report') and
--- those ending on the 55 days after it, if ranked before, dropped (read computed again).
+-- those ending on the 55 days after it, if ranked before, dropped (read computed again); windows
+-- ending more than eight weeks before the newest ranked day are forgotten (prune_tcbs_ranks).
 -- Needs reports_clean complete for the day. Returns false when already done (checkdata);
 -- otherwise replaces the day.
 -- Callers: the tcbs job (daily), backfill_tcbs, backfill_matviews. Rerun-safe.
@@ -71,8 +72,9 @@ BEGIN
     DELETE FROM tcbs_rank_days
      WHERE date_range_type = 'report' AND end_date > updateday AND end_date <= updateday + 55;
     PERFORM update_tcbs_ranks(updateday, updateday, 'report');
+    PERFORM prune_tcbs_ranks();  -- eight weeks of ranked windows; older end days are computed
     RETURN matview_finish('update_tcbs', updateday, v_rows);
 END;
 $$;
 COMMENT ON FUNCTION update_tcbs(date, boolean, interval) IS
-'Fills tcbs for a day: crashes per signature, version, process type and channel with OS, hang, startup and GC counts, plus rapid-beta parent sums, then the top crashers ranks of the windows ending on the day (update_tcbs_ranks). TCBS job / backfill_matviews; needs reports_clean; replaces the day, rerun-safe.';
+'Fills tcbs for a day: crashes per signature, version, process type and channel with OS, hang, startup and GC counts, plus rapid-beta parent sums, then the top crashers ranks of the windows ending on the day (update_tcbs_ranks), keeping eight weeks of them (prune_tcbs_ranks). TCBS job / backfill_matviews; needs reports_clean; replaces the day, rerun-safe.';

@@ -321,3 +321,26 @@ def test_revision_1300_ranks_the_last_days_already_reported_and_downgrades(small
         ).fetchall()
         assert dict(ranked) == {"report": days, "build": days}
         assert top_crashers_page(conn, days[-1]) == before
+
+
+def test_old_ranked_windows_are_pruned_and_then_computed(small_db) -> None:
+    """prune_tcbs_ranks forgets the windows ending more than N days before the newest ranked day;
+    those end days are then computed when read, with the same rows. The chain's own call keeps
+    eight weeks, so a few days of history keep every window."""
+    url, days = small_db
+    with psycopg.connect(url) as conn:
+        conn.execute("SELECT backfill_matviews(%s, %s)", (days[0], days[-1]))
+        conn.commit()
+        ranked = conn.execute("SELECT count(*) FROM tcbs_rank_days").fetchone()[0]
+        assert ranked >= 2 * len(days) - 1
+        assert conn.execute("SELECT prune_tcbs_ranks()").fetchone()[0] == 0  # eight weeks: nothing
+        oldest = top_crashers_page(conn, days[0])
+        assert oldest
+        removed = conn.execute("SELECT prune_tcbs_ranks(1)").fetchone()[0]
+        assert removed > 0
+        kept = conn.execute("SELECT min(end_date) FROM tcbs_rank_days").fetchone()[0]
+        assert kept == days[-1] - dt.timedelta(days=1)
+        assert conn.execute("SELECT count(*) FROM tcbs_ranks WHERE end_date < %s", (kept,)).fetchone()[0] == 0
+        assert top_crashers_page(conn, days[0]) == oldest  # computed from tcbs now
+        with pytest.raises(psycopg.errors.InvalidParameterValue):
+            conn.execute("SELECT prune_tcbs_ranks(-1)")

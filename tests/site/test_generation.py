@@ -4,6 +4,7 @@ killed connection, and is read per request where LISTEN cannot serve."""
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterator
 
@@ -119,3 +120,20 @@ def test_an_unreachable_database_means_reading_per_request(fresh_db: str) -> Non
     watch = GenerationWatch("postgresql://nobody@127.0.0.1:1/none", read, retry_after=60)
     assert watch.current() == watch.current()
     assert len(calls) == 2 and not watch.listening
+
+
+def test_a_dropped_watch_closes_its_connection(fresh_db: str, fresh: psycopg.Connection) -> None:
+    """A watch nobody closed (an app built inside a test) takes its connection with it: no
+    socket left open, no ResourceWarning (the suite turns warnings into errors)."""
+    read, _calls = counting_reader(fresh_db)
+    watch = GenerationWatch(fresh_db, read)
+    watch.current()
+    assert watch.listening
+    listening = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'crashstats-web-generation'"
+    assert fresh.execute(listening).fetchone()[0] == 1
+    del watch
+    gc.collect()
+    deadline = time.monotonic() + 5
+    while fresh.execute(listening).fetchone()[0] and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert fresh.execute(listening).fetchone()[0] == 0
