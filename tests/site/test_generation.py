@@ -79,6 +79,7 @@ def test_a_killed_connection_falls_back_then_listens_again(fresh_db: str, fresh:
             time.monotonic() < deadline
             and fresh.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'crashstats-web-generation'"
+                " AND datname = current_database()"
             ).fetchone()[0]
         ):
             time.sleep(0.01)  # the backend is gone, its socket closed
@@ -129,7 +130,10 @@ def test_a_dropped_watch_closes_its_connection(fresh_db: str, fresh: psycopg.Con
     watch = GenerationWatch(fresh_db, read)
     watch.current()
     assert watch.listening
-    listening = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'crashstats-web-generation'"
+    listening = (
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'crashstats-web-generation'"
+        " AND datname = current_database()"  # other tests' sites listen in their own databases
+    )
     assert fresh.execute(listening).fetchone()[0] == 1
     del watch
     gc.collect()
