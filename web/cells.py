@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
-from urllib.parse import quote_plus, urlencode
 
 from markupsafe import Markup, escape
 
@@ -47,8 +46,8 @@ def cell(row: Mapping[str, Any], key: str, kind: str) -> str:
         return f'<a href="{escape(links.crash_url(value))}">{escape(value)}</a>'
     if kind == "percent":
         return str(escape(links.percent(value)))
-    if kind == "number":
-        return str(escape(links.number(value)))
+    if kind == "number":  # an int's digits and commas need no escaping
+        return f"{value:,}" if type(value) is int else str(escape(links.number(value)))
     if kind == "when":
         return str(escape(links.when(value)))
     if kind == "list":
@@ -70,32 +69,30 @@ def table_rows(rows: Iterable[Mapping[str, Any]], columns: Sequence[Column]) -> 
 
 
 def topcrasher_rows(rows: Iterable[Mapping[str, Any]], product: str, version: str) -> Markup:
-    """The ``<tr>`` elements of the top crashers table (its own columns: rank change, the
-    signature linked to its summary for this product and version, bug links)."""
+    """The ``<tr>`` elements of the top crashers table: :func:`cell` for each value, with the
+    rank change ("new" for a signature absent before) and the signature linked to its summary
+    for this product and version."""
     out = []
-    # links.signature_url(signature, product, version), its constant part made once
-    tail = "&" + urlencode([("product", product), ("version", version)])
     for r in rows:
-        change = "new" if r["is_new"] else _text(r["rank_change"])
-        signature = r["signature"]
-        href = escape(
-            "/report/list?signature=" + quote_plus(signature, safe="") + tail
-            if signature
-            else links.signature_url(signature, product, version)
+        linked = {**r, "product": product, "version": version}
+        cells = [
+            cell(r, "rank", "text"),
+            "new" if r["is_new"] else cell(r, "rank_change", "text"),
+            cell(r, "percent_of_total", "percent"),
+            cell(r, "percent_change", "percent"),
+            cell(linked, "signature", "signature"),
+            *(cell(r, key, "number") for key in TOPCRASHER_COUNTS),
+            cell(r, "startup_percent", "percent"),
+            cell(r, "is_gc_count", "number"),
+        ]
+        tds = "".join(
+            f'<td class="{"signature" if i == 4 else "number"}">{c}</td>' for i, c in enumerate(cells)
         )
-        bugs = "".join(f'<a href="{escape(links.bug_url(b))}">{escape(b)}</a> ' for b in r["bug_ids"] or [])
-        numbers = "".join(f'<td class="number">{_number(r[key])}</td>' for key in TOPCRASHER_COUNTS)
-        out.append(
-            f'<tr>\n<td class="number">{_text(r["rank"])}</td>\n<td class="number">{change}</td>\n'
-            f'<td class="number">{escape(links.percent(r["percent_of_total"]))}</td>\n'
-            f'<td class="number">{escape(links.percent(r["percent_change"]))}</td>\n'
-            f'<td class="signature"><a href="{href}">{escape(signature)}</a></td>\n{numbers}\n'
-            f'<td class="number">{escape(links.percent(r["startup_percent"]))}</td>\n'
-            f'<td class="number">{_number(r["is_gc_count"])}</td>\n'
-            f"<td>{escape(links.when(r['first_report']))}</td>\n"
-            f"<td>{', '.join(str(escape(v)) for v in r['versions'] or [])}</td>\n"
-            f"<td>{bugs}</td>\n</tr>"
+        tds += "".join(
+            f"<td>{cell(r, key, kind)}</td>"
+            for key, kind in (("first_report", "when"), ("versions", "list"), ("bug_ids", "bugs"))
         )
+        out.append(f"<tr>{tds}</tr>")
     if not out:
         out.append('<tr><td colspan="17" class="empty">no crashes for these filters</td></tr>')
     return Markup("\n".join(out))
@@ -145,20 +142,11 @@ def facet_rows(
         share = escape(links.percent(t["count"] / total)) if total else ""
         out.append(
             f'<tr><td><a href="{escape(href)}">{escape(term)}</a></td>'
-            f'<td class="number">{_number(t["count"])}</td><td class="number">{share}</td></tr>'
+            f'<td class="number">{cell(t, "count", "number")}</td><td class="number">{share}</td></tr>'
         )
     if not out:
         out.append('<tr><td colspan="3" class="empty">none</td></tr>')
     return Markup("\n".join(out))
-
-
-def _number(value: Any) -> str:
-    """links.number, escaped; an int's digits and commas need no escaping."""
-    return f"{value:,}" if type(value) is int else str(escape(links.number(value)))
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(escape(value))
 
 
 TEMPLATE_GLOBALS = {

@@ -230,7 +230,6 @@ def page(ctx: Ctx) -> Page:
                 for f in all_fields
                 if f["is_returned"] and all(ctx.viewer.has_perm(p) for p in f["permissions_needed"])
             ],
-            "field_names": [f["name"] for f in exposed],
             "form_rows": FORM_ROWS,
             "operators": FORM_OPERATORS,
             "api_link": links.url("/api/SuperSearch/", items),
