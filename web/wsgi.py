@@ -10,6 +10,7 @@ crashstats command.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -40,6 +41,9 @@ def _build(name: str) -> Callable[..., Iterable[bytes]]:
                 from web.app import make_app
 
                 _apps[name] = make_app(config)
+            # what was made so far (modules, the app) lives as long as the worker: keep it out
+            # of the garbage collector's passes, which otherwise walk it again and again
+            gc.freeze()
         return _apps[name]
 
 

@@ -145,6 +145,21 @@ def load(
     return len(latencies), latencies, errors, time.monotonic() - began
 
 
+def set_aside(dumps: Path, ceiling_dir: Path, done: Path) -> None:
+    """Move the last run's dumps and ceiling files out of the way, to be deleted at the end.
+
+    Deleting them here would be measured in the next run: ext4 without a journal (this
+    machine's root filesystem) skips inodes deleted in the last minutes when it allocates one,
+    checking each, so every new file and directory would pay for the thousands just deleted.
+    The collector allocates more inodes per crash than the ceiling (spool file, radix
+    directories), so deleting between runs penalises it for the benchmark's own cleanup."""
+    done.mkdir(exist_ok=True)
+    for directory in (dumps, ceiling_dir):
+        if directory.exists():
+            directory.rename(done / f"{directory.name}-{len(list(done.iterdir()))}")
+    ceiling_dir.mkdir(parents=True)
+
+
 class Server:
     def __init__(self, app: str, env: dict[str, str], workers: int, threads: int, log: Path) -> None:
         self.port = free_port()
@@ -220,9 +235,9 @@ def run_benchmark(args: argparse.Namespace) -> None:
         for run in range(args.runs):
             for clients in args.clients:
                 for name in ("collector", "ceiling") if run % 2 == 0 else ("ceiling", "collector"):
-                    for directory in (dumps, ceiling_dir):
-                        shutil.rmtree(directory, ignore_errors=True)
-                    ceiling_dir.mkdir(parents=True, exist_ok=True)
+                    # every run starts on an empty day; the last run's files are moved aside,
+                    # not deleted (see set_aside)
+                    set_aside(dumps, ceiling_dir, work / "done")
                     app_pids = process_tree(targets[name].process.pid)
                     db_pids = process_tree(cluster.running_pid() or 0)
                     app_before, db_before = cpu_seconds(app_pids), cpu_seconds(db_pids)
