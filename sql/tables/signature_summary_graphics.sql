@@ -1,5 +1,5 @@
 -- signature_summary_graphics: crashes per graphics adapter (graphics_device), per signature and UTC day (update_signature_summary_graphics).
--- Weekly partitions on report_date come from report_partition_info (keys and indexes there).
+-- Weekly partitions on report_date come from report_partition_info (its other index there).
 CREATE TABLE signature_summary_graphics (
     signature_id integer NOT NULL,
     graphics_device_id integer NOT NULL,
@@ -9,8 +9,9 @@ CREATE TABLE signature_summary_graphics (
     report_date date NOT NULL,
     report_count integer NOT NULL DEFAULT 0
 ) PARTITION BY RANGE (report_date);
--- The signature summary page (signature_summary_for): one signature's rows of a date range
--- read from the index alone (declared here: every partition gets a copy).
-CREATE INDEX signature_summary_graphics_covering ON signature_summary_graphics (signature_id, report_date)
-    INCLUDE (product_version_id, graphics_device_id, report_count);
+-- Its one unique index (declared here: every partition gets a copy): a signature's rows of a
+-- day, one per version and graphics_device_id. Carrying the counts, it also serves the signature summary
+-- page (signature_summary_for), which reads one signature's rows of a date range from it alone.
+CREATE UNIQUE INDEX signature_summary_graphics_key ON signature_summary_graphics (signature_id, report_date, product_version_id, graphics_device_id)
+    INCLUDE (report_count);
 COMMENT ON TABLE signature_summary_graphics IS 'Signature summary: crashes per graphics adapter (graphics_device), per signature and day (rapid-beta parents included); weekly partitions. Read by the signature_summary view.';

@@ -1,5 +1,5 @@
 -- signature_summary_process_type: crashes per process type, per signature and UTC day (update_signature_summary_process_type).
--- Weekly partitions on report_date come from report_partition_info (keys and indexes there).
+-- Weekly partitions on report_date come from report_partition_info (its other index there).
 CREATE TABLE signature_summary_process_type (
     signature_id integer NOT NULL,
     process_type citext NOT NULL,
@@ -9,8 +9,9 @@ CREATE TABLE signature_summary_process_type (
     report_date date NOT NULL,
     report_count integer NOT NULL DEFAULT 0
 ) PARTITION BY RANGE (report_date);
--- The signature summary page (signature_summary_for): one signature's rows of a date range
--- read from the index alone (declared here: every partition gets a copy).
-CREATE INDEX signature_summary_process_type_covering ON signature_summary_process_type (signature_id, report_date)
-    INCLUDE (product_version_id, process_type, report_count);
+-- Its one unique index (declared here: every partition gets a copy): a signature's rows of a
+-- day, one per version and process_type. Carrying the counts, it also serves the signature summary
+-- page (signature_summary_for), which reads one signature's rows of a date range from it alone.
+CREATE UNIQUE INDEX signature_summary_process_type_key ON signature_summary_process_type (signature_id, report_date, product_version_id, process_type)
+    INCLUDE (report_count);
 COMMENT ON TABLE signature_summary_process_type IS 'Signature summary: crashes per process type, per signature and day (rapid-beta parents included); weekly partitions. Read by the signature_summary view.';

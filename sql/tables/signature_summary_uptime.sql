@@ -1,5 +1,5 @@
 -- signature_summary_uptime: crashes per uptime bucket (uptime_levels), per signature and UTC day (update_signature_summary_uptime).
--- Weekly partitions on report_date come from report_partition_info (keys and indexes there).
+-- Weekly partitions on report_date come from report_partition_info (its other index there).
 CREATE TABLE signature_summary_uptime (
     signature_id integer NOT NULL,
     uptime_string citext NOT NULL,
@@ -9,8 +9,9 @@ CREATE TABLE signature_summary_uptime (
     report_date date NOT NULL,
     report_count integer NOT NULL DEFAULT 0
 ) PARTITION BY RANGE (report_date);
--- The signature summary page (signature_summary_for): one signature's rows of a date range
--- read from the index alone (declared here: every partition gets a copy).
-CREATE INDEX signature_summary_uptime_covering ON signature_summary_uptime (signature_id, report_date)
-    INCLUDE (product_version_id, uptime_string, report_count);
+-- Its one unique index (declared here: every partition gets a copy): a signature's rows of a
+-- day, one per version and uptime_string. Carrying the counts, it also serves the signature summary
+-- page (signature_summary_for), which reads one signature's rows of a date range from it alone.
+CREATE UNIQUE INDEX signature_summary_uptime_key ON signature_summary_uptime (signature_id, report_date, product_version_id, uptime_string)
+    INCLUDE (report_count);
 COMMENT ON TABLE signature_summary_uptime IS 'Signature summary: crashes per uptime bucket (uptime_levels), per signature and day (rapid-beta parents included); weekly partitions. Read by the signature_summary view.';

@@ -311,3 +311,67 @@ def test_revision_1310_compresses_existing_raw_crash_partitions_with_lz4(empty_d
     migrate.downgrade(empty_db, "1200")
     with psycopg.connect(empty_db, autocommit=True) as conn:
         assert set(dict(conn.execute(RAW_CRASH_COMPRESSION).fetchall()).values()) == {""}
+
+
+#: the indexes of every signature_summary_os partition: (unique, key columns, included columns)
+SUMMARY_OS_INDEXES = """
+SELECT c.relname::text AS part, x.indisunique AS is_unique,
+       (SELECT string_agg(a.attname, ',' ORDER BY k.n)
+          FROM unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, n)
+          JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum
+         WHERE k.n <= x.indnkeyatts) AS keys,
+       (SELECT coalesce(string_agg(a.attname, ',' ORDER BY k.n), '')
+          FROM unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, n)
+          JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum
+         WHERE k.n > x.indnkeyatts) AS carried
+  FROM pg_inherits i
+  JOIN pg_class c ON c.oid = i.inhrelid
+  JOIN pg_index x ON x.indrelid = c.oid
+ WHERE i.inhparent = 'signature_summary_os'::regclass
+ ORDER BY 1, 2 DESC, 3
+"""
+ENSURE_SUMMARY_OS = "SELECT ensure_weekly_partitions(%s::date, %s::date + 1, 'signature_summary_os')"
+SUMMARY_OS_ROW = (
+    "INSERT INTO signature_summary_os (signature_id, os_version_string, product_version_id, product_name,"
+    " version_string, report_date, report_count) VALUES (7, 'Windows 10', 3, 'KillerApp', '40.0', %s, %s)"
+)
+
+
+def test_revision_1360_makes_the_summary_key_carry_the_counts_on_existing_partitions(empty_db: str) -> None:
+    """1360 replaces each summary partition's registry key and covering index with one unique
+    index carrying the counts, on partitions that already hold rows too; its downgrade brings
+    the two back."""
+    migrate.upgrade(empty_db, "1350")
+    day = "2026-11-25"
+    with psycopg.connect(empty_db, autocommit=True) as conn:
+        conn.execute(ENSURE_SUMMARY_OS, (day, day))
+        conn.execute(SUMMARY_OS_ROW, (day, 5))
+        before = conn.execute(SUMMARY_OS_INDEXES).fetchall()
+    key = "signature_id,report_date,product_version_id,os_version_string"
+    assert {(u, k, c) for _p, u, k, c in before} == {
+        (True, key, ""),
+        (False, "signature_id,report_date", "product_version_id,os_version_string,report_count"),
+        (False, "product_version_id,report_date", ""),
+    }
+    migrate.upgrade(empty_db, "1360")
+    with psycopg.connect(empty_db, autocommit=True) as conn:
+        after = conn.execute(SUMMARY_OS_INDEXES).fetchall()
+        assert {(u, k, c) for _p, u, k, c in after} == {
+            (True, key, "report_count"),
+            (False, "product_version_id,report_date", ""),
+        }
+        assert len(after) == 2  # one partition, two indexes
+        assert scalar(conn, "SELECT sum(report_count) FROM signature_summary_os") == 5
+        with pytest.raises(psycopg.errors.UniqueViolation):
+            conn.execute(SUMMARY_OS_ROW, (day, 1))
+        # a partition made after the revision gets the same
+        conn.execute(ENSURE_SUMMARY_OS, ("2026-12-09", "2026-12-09"))
+        later = conn.execute(SUMMARY_OS_INDEXES).fetchall()
+    assert len(later) == 4
+    assert {(u, k, c) for _p, u, k, c in later} == {(u, k, c) for _p, u, k, c in after}
+    migrate.downgrade(empty_db, "1350")
+    with psycopg.connect(empty_db, autocommit=True) as conn:
+        again = conn.execute(SUMMARY_OS_INDEXES).fetchall()
+        assert scalar(conn, "SELECT sum(report_count) FROM signature_summary_os") == 5
+    assert {(u, k, c) for _p, u, k, c in again} == {(u, k, c) for _p, u, k, c in before}
+    assert len(again) == 6  # two partitions, three indexes each
