@@ -407,6 +407,19 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("CRASHSTATS_PROCESSOR_BATCH", "int", 8, "crashes a worker claims and stores per transaction"),
     Setting(
+        "CRASHSTATS_PROCESSOR_BATCH_MAX",
+        "int",
+        64,
+        "most crashes per claim when crashes are quick (claims grow from CRASHSTATS_PROCESSOR_BATCH "
+        "to what the worker processes in CRASHSTATS_PROCESSOR_BATCH_SECONDS)",
+    ),
+    Setting(
+        "CRASHSTATS_PROCESSOR_BATCH_SECONDS",
+        "float",
+        0.5,
+        "a claim holds at most about this many seconds of work (beyond CRASHSTATS_PROCESSOR_BATCH)",
+    ),
+    Setting(
         "CRASHSTATS_PROCESSOR_POLL",
         "float",
         5.0,

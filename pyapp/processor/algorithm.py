@@ -52,6 +52,8 @@ class RawCrash:
     attempts: int = 1
     previous_notes: str | None = None
     previous_started: dt.datetime | None = None
+    #: raw_crash["json_dump"] as the JSON text it was parsed from, when it was stored apart
+    json_dump_text: str | None = None
 
 
 @dataclass
@@ -69,6 +71,9 @@ class ProcessedCrash:
     queued_at: dt.datetime | None = None
     #: seconds per stage (rules, siggen, stackwalk)
     timings: dict[str, float] = field(default_factory=dict)
+    #: processed["json_dump"] as JSON text, when it is the raw crash's json_dump unchanged
+    #: (stored as it is instead of serialised again)
+    json_dump_text: str | None = None
 
 
 class ProcessorAlgorithm:
@@ -140,6 +145,11 @@ class ProcessorAlgorithm:
         completed = dt.datetime.now(dt.UTC)
         processed["completed_datetime"] = iso(completed)
         processed["completeddatetime"] = iso(completed)
+        # rules read the json_dump and never change it in place (one that needs another sets a
+        # new object), so the same object still means the same text
+        unchanged = item.json_dump_text is not None and processed.get("json_dump") is original_raw.get(
+            "json_dump"
+        )
         return ProcessedCrash(
             crash_id=item.crash_id,
             processed=processed,
@@ -150,6 +160,7 @@ class ProcessorAlgorithm:
             completed=completed,
             queued_at=item.queued_at,
             timings=dict(timings),
+            json_dump_text=item.json_dump_text if unchanged else None,
         )
 
 

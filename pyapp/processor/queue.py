@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import psycopg
 
+from pyapp import jsonfast
 from pyapp.crashid import is_crash_id, strip_prefix
 from pyapp.db import Database, wrap_exceptions
 from pyapp.errors import UsageError
@@ -56,19 +57,26 @@ def claim(
         ).fetchall()
     if not rows:
         return None, []
-    items = [
-        RawCrash(
-            crash_id=str(row["crash_id"]),
-            raw_crash=row["raw_crash"],
-            raw_date=row["raw_date"],
-            queued_at=row["queued_at"],
-            attempts=row["attempts"],
-            previous_notes=row["previous_notes"],
-            previous_started=row["previous_started"],
-        )
-        for row in rows
-    ]
-    return rows[0]["claimed_at"], items
+    return rows[0]["claimed_at"], [_raw_crash(row) for row in rows]
+
+
+def _raw_crash(row: dict) -> RawCrash:
+    """A claimed row as a RawCrash. A json_dump kept apart (raw_crashes.json_dump) goes back
+    into the raw crash, parsed, and its text is kept: stored again as it is when the rules
+    leave the json_dump alone (ProcessedCrash.json_dump_text)."""
+    raw_crash, text = row["raw_crash"], row["json_dump"]
+    if raw_crash is not None and text is not None:
+        raw_crash["json_dump"] = jsonfast.loads(text)
+    return RawCrash(
+        crash_id=str(row["crash_id"]),
+        raw_crash=raw_crash,
+        raw_date=row["raw_date"],
+        queued_at=row["queued_at"],
+        attempts=row["attempts"],
+        previous_notes=row["previous_notes"],
+        previous_started=row["previous_started"],
+        json_dump_text=text if raw_crash is not None else None,
+    )
 
 
 def renew(

@@ -96,7 +96,11 @@ class Crash:
 
 
 class Rule(ABC):
-    """One processing step: ``predicate`` says whether it applies, ``action`` does it."""
+    """One processing step: ``predicate`` says whether it applies, ``action`` does it.
+
+    A rule reads ``processed["json_dump"]`` and never changes it in place: one that needs a
+    different json_dump sets a new object (the processor stores an unchanged json_dump's
+    original text as it is, recognising it by identity)."""
 
     name: ClassVar[str] = ""
 

@@ -155,6 +155,9 @@ class ProcessorSettings:
     algorithm: type[ProcessorAlgorithm]
     stores: list[type[CrashStorage]] = field(default_factory=list)
     batch: int = 8
+    #: claims grow up to this many crashes, holding about batch_seconds of work
+    batch_max: int = 64
+    batch_seconds: float = 0.5
     poll: float = 5.0
     lease: dt.timedelta = dt.timedelta(seconds=300)
     retry_delay: dt.timedelta = dt.timedelta(seconds=60)
@@ -174,6 +177,8 @@ class ProcessorSettings:
             algorithm=resolve_algorithm(config),
             stores=resolve_stores(config),
             batch=int(positive("CRASHSTATS_PROCESSOR_BATCH")),
+            batch_max=int(positive("CRASHSTATS_PROCESSOR_BATCH_MAX")),
+            batch_seconds=float(positive("CRASHSTATS_PROCESSOR_BATCH_SECONDS")),
             poll=float(positive("CRASHSTATS_PROCESSOR_POLL")),
             lease=dt.timedelta(seconds=positive("CRASHSTATS_PROCESSOR_LEASE")),
             retry_delay=dt.timedelta(seconds=config["CRASHSTATS_PROCESSOR_RETRY_DELAY"]),

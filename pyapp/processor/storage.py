@@ -256,10 +256,13 @@ class PostgreSQLCrashStorage:
         json_dump = processed.get("json_dump")
         if json_dump is not None:
             processed = {k: v for k, v in processed.items() if k != "json_dump"}
+        text = getattr(crash, "json_dump_text", None)
+        if json_dump is not None and text is None:
+            text = jsonfast.dumps(json_dump).decode()
         return {
             "crash_id": crash.crash_id,
             "processed": Jsonb(processed, dumps=jsonfast.dumps),
-            "json_dump": None if json_dump is None else jsonfast.dumps(json_dump).decode(),
+            "json_dump": None if json_dump is None else text,
             "missing": Jsonb(crash.missing_symbols, dumps=jsonfast.dumps),
             "worker": worker,
             "claimed_at": claimed_at,

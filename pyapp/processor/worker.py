@@ -4,7 +4,10 @@ One worker is one process with one PostgreSQL connection. It loops:
 
 1. ``processing_queue_claim()``: up to ``CRASHSTATS_PROCESSOR_BATCH`` crashes, priority first
    (FOR UPDATE SKIP LOCKED), with a lease (``CRASHSTATS_PROCESSOR_LEASE``) it renews while a
-   long stackwalk runs;
+   long stackwalk runs. When crashes are quick (no stackwalking: imports, a backlog of
+   crashes that carry their json_dump) claims grow to what the worker processes in
+   ``CRASHSTATS_PROCESSOR_BATCH_SECONDS``, at most ``CRASHSTATS_PROCESSOR_BATCH_MAX``: fewer
+   claims, transactions and commits per crash (:meth:`Worker.claim_size`);
 2. runs the algorithm on each (stackwalker, rules, signature);
 3. stores the batch: one transaction writes every crash's rows and deletes its queue row
    (``save_processed_crash()``), then the optional stores get the batch;
@@ -193,6 +196,8 @@ class Worker:
         #: the claim token and the crashes of the batch still in hand (renewed while they are)
         self._held: tuple[dt.datetime, set[str]] | None = None
         self._renewed = 0.0
+        #: seconds a crash took to process and store, averaged over the recent batches
+        self.seconds_per_crash: float | None = None
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -317,11 +322,32 @@ class Worker:
             heartbeat=self.heartbeat,
         )
 
+    #: weight of the last batch in seconds_per_crash
+    SMOOTHING = 0.5
+
+    def claim_size(self) -> int:
+        """Crashes to claim next: ``batch``, or, when crashes are quick, as many as take about
+        ``batch_seconds`` at the recent pace (at most ``batch_max``). Slow crashes (seconds of
+        stackwalking each) keep claims small, so that none waits long in another's batch."""
+        settings = self.settings
+        if self.seconds_per_crash is None or self.seconds_per_crash <= 0:
+            return settings.batch
+        paced = int(settings.batch_seconds / self.seconds_per_crash)
+        return max(settings.batch, min(paced, settings.batch_max))
+
+    def _paced(self, crashes: int, seconds: float) -> None:
+        per_crash = seconds / crashes
+        if self.seconds_per_crash is None:
+            self.seconds_per_crash = per_crash
+        else:
+            self.seconds_per_crash += self.SMOOTHING * (per_crash - self.seconds_per_crash)
+
     def batch(self) -> int:
         """Claim, process and store one batch; returns how many crashes were claimed."""
         assert self.conn is not None
+        began = time.perf_counter()
         claimed_at, items = queue.claim(
-            self.conn, self.name, limit=self.settings.batch, lease=self.settings.lease, only=self.only
+            self.conn, self.name, limit=self.claim_size(), lease=self.settings.lease, only=self.only
         )
         if not items:
             return 0
@@ -343,6 +369,7 @@ class Worker:
             self._store(done, claimed_at)
         finally:
             self._held = None
+        self._paced(len(items), time.perf_counter() - began)
         return len(items)
 
     def _give_back(

@@ -49,7 +49,7 @@ BEGIN
      WHERE p.uuid = p_crash_id AND p.date_processed >= v_from AND p.date_processed < v_to
      ORDER BY p.date_processed DESC
      LIMIT 1;
-    SELECT w.raw_crash INTO raw_crash
+    SELECT processed_crash_document(w.raw_crash, w.json_dump) INTO raw_crash
       FROM raw_crashes w
      WHERE w.uuid = p_crash_id AND w.date_processed >= v_from AND w.date_processed < v_to
      ORDER BY w.date_processed DESC

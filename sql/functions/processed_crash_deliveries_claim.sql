@@ -64,7 +64,8 @@ BEGIN
         RETURNING d.crash_id, d.destination, d.date_processed, d.attempts
     )
     SELECT t.crash_id, t.destination, t.date_processed, t.attempts,
-           processed_crash_document(pc.processed_crash, pc.json_dump) AS processed_crash, rc.raw_crash
+           processed_crash_document(pc.processed_crash, pc.json_dump) AS processed_crash,
+           processed_crash_document(rc.raw_crash, rc.json_dump) AS raw_crash
       FROM taken t
       JOIN processed_crashes pc ON pc.uuid = t.crash_id AND pc.date_processed = t.date_processed
       LEFT JOIN raw_crashes rc ON rc.uuid = t.crash_id AND rc.date_processed = t.date_processed

@@ -1,14 +1,14 @@
 -- processing_queue_claim(p_worker text, p_limit integer DEFAULT 1,
 --                        p_lease interval DEFAULT '5 minutes', p_crash_ids uuid[] DEFAULT NULL)
 --   -> TABLE(crash_id, priority, attempts, queued_at, claimed_at, raw_crash, raw_date,
---            previous_notes, previous_started)
+--            previous_notes, previous_started, json_dump)
 -- Claims up to p_limit queued crashes for processor p_worker: priority 0 before reprocessing
 -- (1) before normal (2), oldest first, skipping rows other workers hold (FOR UPDATE SKIP
 -- LOCKED) and claims that are still leased; a claim whose lease has expired (its worker died
 -- or hangs) is taken over. Each row gets claimed_by = p_worker, claimed_at = now (the claim
 -- token, shared by the batch), lease_expires = now + p_lease, attempts + 1, and is returned
 -- with the raw crash and its raw_crashes date (NULL when the raw crash is gone: the caller
--- discards the row) and the notes and start time of an earlier processing (reports), for
+-- discards the row), the raw crash's json_dump as JSON text (NULL when it has none) and the notes and start time of an earlier processing (reports), for
 -- the "earlier processing" processor note. p_crash_ids limits the claim to those crashes
 -- (crashstats processor --crash-id). Also refreshes the worker's processors.last_seen_at.
 -- The raw crash and earlier notes come from processing_queue_crash (partitions pruned by the
@@ -23,7 +23,7 @@ CREATE OR REPLACE FUNCTION processing_queue_claim(
 )
 RETURNS TABLE (crash_id uuid, priority smallint, attempts integer, queued_at timestamptz,
                claimed_at timestamptz, raw_crash jsonb, raw_date timestamptz,
-               previous_notes text, previous_started timestamptz)
+               previous_notes text, previous_started timestamptz, json_dump text)
 LANGUAGE plpgsql
 SET "TimeZone" TO 'UTC'
 AS $$
@@ -56,7 +56,7 @@ BEGIN
         RETURNING q.crash_id, q.priority, q.attempts, q.queued_at, q.claimed_at
     )
     SELECT c.crash_id, c.priority, c.attempts, c.queued_at, c.claimed_at,
-           d.raw_crash, d.raw_date, d.previous_notes, d.previous_started
+           d.raw_crash, d.raw_date, d.previous_notes, d.previous_started, d.json_dump
       FROM claimed c
       CROSS JOIN LATERAL processing_queue_crash(c.crash_id) d
      ORDER BY c.priority, c.queued_at;

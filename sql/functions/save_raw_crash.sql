@@ -8,6 +8,8 @@
 -- a raw_crashes partition is created on the spot (weekly_report_partitions(0, p_submitted))
 -- and the insert retried once. Concurrent saves of one crash ID are serialised by an
 -- advisory lock. Returns true when the crash was new, false when an existing row was replaced.
+-- A json_dump in the raw crash (imports, demo crashes) is stored apart, as JSON text in
+-- raw_crashes.json_dump (see tables/raw_crashes.sql).
 -- Callers: the collector (after the dumps are durably stored), `crashstats submit` imports,
 -- tests. Rerun-safe: saving the same crash again replaces the row and keeps one queue row.
 CREATE OR REPLACE FUNCTION save_raw_crash(
@@ -22,7 +24,9 @@ LANGUAGE plpgsql
 SET "TimeZone" TO 'UTC'
 AS $$
 DECLARE
-    v_new boolean;
+    v_new       boolean;
+    v_raw       jsonb;
+    v_json_dump text;
 BEGIN
     IF p_crash_id IS NULL OR p_raw_crash IS NULL OR p_submitted IS NULL OR p_queue IS NULL THEN
         RAISE EXCEPTION 'save_raw_crash: crash id, raw crash, submission time and queue flag are required'
@@ -39,25 +43,31 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
 
+    IF p_raw_crash ? 'json_dump' THEN
+        v_raw := p_raw_crash - 'json_dump';
+        v_json_dump := (p_raw_crash -> 'json_dump')::text;
+    ELSE
+        v_raw := p_raw_crash;
+    END IF;
     PERFORM pg_advisory_xact_lock(hashtextextended('crashstats.raw_crash:' || p_crash_id::text, 0));
 
     BEGIN
-        UPDATE raw_crashes SET raw_crash = p_raw_crash, date_processed = p_submitted
+        UPDATE raw_crashes SET raw_crash = v_raw, json_dump = v_json_dump, date_processed = p_submitted
          WHERE uuid = p_crash_id;
         v_new := NOT FOUND;
         IF v_new THEN
-            INSERT INTO raw_crashes (uuid, raw_crash, date_processed)
-            VALUES (p_crash_id, p_raw_crash, p_submitted);
+            INSERT INTO raw_crashes (uuid, raw_crash, date_processed, json_dump)
+            VALUES (p_crash_id, v_raw, p_submitted, v_json_dump);
         END IF;
     EXCEPTION WHEN check_violation THEN
         -- 23514: no partition of raw_crashes for that week (the writer contract)
         PERFORM weekly_report_partitions(0, p_submitted);
-        UPDATE raw_crashes SET raw_crash = p_raw_crash, date_processed = p_submitted
+        UPDATE raw_crashes SET raw_crash = v_raw, json_dump = v_json_dump, date_processed = p_submitted
          WHERE uuid = p_crash_id;
         v_new := NOT FOUND;
         IF v_new THEN
-            INSERT INTO raw_crashes (uuid, raw_crash, date_processed)
-            VALUES (p_crash_id, p_raw_crash, p_submitted);
+            INSERT INTO raw_crashes (uuid, raw_crash, date_processed, json_dump)
+            VALUES (p_crash_id, v_raw, p_submitted, v_json_dump);
         END IF;
     END;
 

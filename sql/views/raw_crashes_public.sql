@@ -3,7 +3,7 @@
 -- code acting for a user with view_pii reads raw_crashes itself.
 CREATE OR REPLACE VIEW raw_crashes_public AS
 SELECT r.uuid,
-       redact_raw_crash(r.raw_crash) AS raw_crash,
+       redact_raw_crash(processed_crash_document(r.raw_crash, r.json_dump)) AS raw_crash,
        r.date_processed
   FROM raw_crashes r;
 COMMENT ON VIEW raw_crashes_public IS 'raw_crashes without the annotations listed in protected_annotations: what public pages and API answers may show. Read-only.';

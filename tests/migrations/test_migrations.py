@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from psycopg.types.json import Jsonb
 
 from pyapp import migrate, schema
 from pyapp.errors import MigrationError
@@ -375,3 +377,59 @@ def test_revision_1360_makes_the_summary_key_carry_the_counts_on_existing_partit
         assert scalar(conn, "SELECT sum(report_count) FROM signature_summary_os") == 5
     assert {(u, k, c) for _p, u, k, c in again} == {(u, k, c) for _p, u, k, c in before}
     assert len(again) == 6  # two partitions, three indexes each
+
+
+def test_revision_1370_moves_stored_json_dumps_apart_and_back(empty_db: str) -> None:
+    """1370 splits the json_dump of raw crashes already stored into raw_crashes.json_dump (the
+    whole raw crash still reads the same through crash_report and raw_crashes_public; a claim
+    returns the text apart), and its downgrade puts it back into raw_crash."""
+    migrate.upgrade(empty_db, "1360")
+    with_dump = "3b1c9f2e-5f0a-4d7b-9c1e-2a7f8e261128"
+    without = "4c2d0a3f-6a1b-4e8c-8d2f-3b8a9f261128"
+    dump = {"status": "OK", "threads": [{"frames": [{"function": "crash_here", "frame": 0}]}]}
+    with psycopg.connect(empty_db, autocommit=True) as conn:
+        conn.execute("SELECT weekly_report_partitions(1, '2026-11-28')")
+        for crash_id, raw in (
+            (with_dump, {"ProductName": "X", "json_dump": dump}),
+            (without, {"ProductName": "Y"}),
+        ):
+            conn.execute(
+                "SELECT save_raw_crash(%s, %s, '2026-11-28 12:00+00', false)", (crash_id, Jsonb(raw))
+            )
+    migrate.upgrade(empty_db, "1370")
+    with psycopg.connect(empty_db, autocommit=True) as conn:
+        rows = {
+            str(r[0]): (r[1], r[2])
+            for r in conn.execute("SELECT uuid, raw_crash, json_dump FROM raw_crashes")
+        }
+        assert rows[with_dump][0] == {"ProductName": "X"} and json.loads(rows[with_dump][1]) == dump
+        assert rows[without] == ({"ProductName": "Y"}, None)
+        public = scalar(conn, "SELECT raw_crash FROM raw_crashes_public WHERE uuid = %s", (with_dump,))
+        assert public == {"ProductName": "X", "json_dump": dump}
+        reported = scalar(conn, "SELECT raw_crash FROM crash_report(%s)", (with_dump,))
+        assert reported == {"ProductName": "X", "json_dump": dump}
+        # a new save splits too; the claim returns the text apart
+        conn.execute(
+            "SELECT save_raw_crash(%s, %s, '2026-11-28 12:00+00', true)",
+            (with_dump, Jsonb({"ProductName": "Z", "json_dump": dump})),
+        )
+        claimed = conn.execute(
+            "SELECT raw_crash, json_dump FROM processing_queue_claim('w:1:0', 5)"
+        ).fetchall()
+        assert [(r[0], json.loads(r[1])) for r in claimed] == [({"ProductName": "Z"}, dump)]
+    migrate.downgrade(empty_db, "1360")
+    with psycopg.connect(empty_db, autocommit=True) as conn:
+        assert (
+            scalar(
+                conn,
+                "SELECT count(*) FROM information_schema.columns "
+                "WHERE table_name = 'raw_crashes' AND column_name = 'json_dump'",
+            )
+            == 0
+        )
+        back = {str(r[0]): r[1] for r in conn.execute("SELECT uuid, raw_crash FROM raw_crashes")}
+        assert back == {with_dump: {"ProductName": "Z", "json_dump": dump}, without: {"ProductName": "Y"}}
+        columns = [
+            c.name for c in conn.execute("SELECT * FROM processing_queue_claim('w:1:0', 5)").description
+        ]
+        assert "json_dump" not in columns

@@ -205,6 +205,37 @@ def test_a_rule_that_raises_leaves_a_note_and_the_others_run(services: Services)
     assert result.processed["success"] is False
 
 
+def test_an_unchanged_json_dump_keeps_its_text_and_a_replaced_one_does_not(services: Services) -> None:
+    """The json_dump text a claim read is stored as it is only while processed["json_dump"] is
+    still the object parsed from it: a rule that replaces it makes the processor serialise it."""
+    text = (DATA / "crashme.rust-stackwalk.json").read_text()
+    crash_id = create_crash_id()
+
+    def item() -> RawCrash:
+        raw = {"uuid": crash_id, "ProductName": "KillerApp", "json_dump": json.loads(text)}
+        return RawCrash(crash_id, raw, json_dump_text=text)
+
+    kept = MozillaProcessorAlgorithm2015("p", max_attempts=3).process(item(), services)
+    assert kept.json_dump_text == text and kept.processed["signature"] == "crash_here"
+
+    class Replaces(Rule):
+        def action(self, crash: Crash) -> None:
+            crash.processed["json_dump"] = {**crash.processed["json_dump"], "status": "REWRITTEN"}
+
+    class Algorithm(MozillaProcessorAlgorithm2015):
+        rule_classes = (*MOZILLA_2015_RULES[:6], Replaces, *MOZILLA_2015_RULES[6:])
+
+    replaced = Algorithm("p", max_attempts=3).process(item(), services)
+    assert replaced.json_dump_text is None and replaced.processed["json_dump"]["status"] == "REWRITTEN"
+    # no text to start from: nothing to keep
+    assert (
+        MozillaProcessorAlgorithm2015("p")
+        .process(RawCrash(crash_id, {"uuid": crash_id, "json_dump": json.loads(text)}), services)
+        .json_dump_text
+        is None
+    )
+
+
 def test_a_transient_failure_stops_processing(services: Services) -> None:
     class StoreDown(Rule):
         def action(self, crash: Crash) -> None:

@@ -19,6 +19,8 @@ from pyapp.crashid import create_crash_id
 from pyapp.db import Database
 from pyapp.dumpstore import MAIN_DUMP, FSDumpStore
 from pyapp.processor import queue
+from pyapp.processor.settings import ProcessorSettings
+from pyapp.processor.worker import Worker
 from tests.crashpad_fixtures import crash_and_upload
 from tests.processor import synthetic
 from tests.processor.conftest import cli_env, crashstats, save_raw, start_crashstats
@@ -246,3 +248,74 @@ def test_reprocess_command(db: psycopg.Connection, env, rng: random.Random) -> N
         f"earlier processing: {first[ids[0]]['started_datetime'].isoformat()}"
         in again[ids[0]]["processor_notes"]
     )
+
+
+def test_claims_grow_for_quick_crashes_and_not_past_the_maximum(
+    db: psycopg.Connection, fresh_db: str, make_config, rng: random.Random, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = dt.datetime.now(UTC)
+    ids = set()
+    for _ in range(60):
+        raw = synthetic.raw_crash(rng, now, with_dump=False)
+        raw["json_dump"] = synthetic.json_dump(rng, threads=1, frames_per_thread=10, modules=5)
+        ids.add(save_raw(db, raw))
+    settings = ProcessorSettings.from_config(
+        make_config(
+            CRASHSTATS_PROCESSOR_BATCH="2",
+            CRASHSTATS_PROCESSOR_BATCH_MAX="16",
+            CRASHSTATS_PROCESSOR_BATCH_SECONDS="60",
+        )
+    )
+    limits: list[int] = []
+    claim = queue.claim
+
+    def spy(*args: Any, limit: int, **kwargs: Any) -> Any:
+        limits.append(limit)
+        return claim(*args, limit=limit, **kwargs)
+
+    monkeypatch.setattr(queue, "claim", spy)
+    stats = Worker(settings, fresh_db, once=True).run()
+    assert stats.stored == 60
+    assert {r["uuid"] for r in db.execute("SELECT uuid FROM reports")} == ids
+    # the first claim has no pace yet; quick crashes (json_dump supplied) then fill the maximum
+    assert limits[0] == 2 and max(limits) == 16 and all(2 <= n <= 16 for n in limits)
+
+
+def test_claims_stay_small_when_crashes_are_slow(fresh_db: str, make_config) -> None:
+    settings = ProcessorSettings.from_config(
+        make_config(CRASHSTATS_PROCESSOR_BATCH="8", CRASHSTATS_PROCESSOR_BATCH_SECONDS="0.5")
+    )
+    worker = Worker(settings, fresh_db, once=True)
+    assert worker.claim_size() == 8  # no pace yet
+    worker._paced(8, 8 * 2.0)  # stackwalking: 2 s a crash
+    assert worker.claim_size() == 8
+    worker._paced(8, 8 * 0.002)  # the pace follows: a quick batch moves it halfway
+    assert worker.claim_size() == 8  # ~1 s a crash on average: still slow
+    for _ in range(12):
+        worker._paced(64, 64 * 0.002)
+    assert worker.claim_size() == 64  # 2 ms a crash: 250 in 0.5 s, at most 64
+    worker._paced(64, 64 * 0.05)  # 26 ms a crash on average: ~19 in 0.5 s
+    assert 8 < worker.claim_size() < 64
+
+
+def test_a_json_dump_that_came_with_the_raw_crash_is_stored_as_the_same_text(
+    db: psycopg.Connection, env, rng: random.Random
+) -> None:
+    raw = synthetic.raw_crash(rng, dt.datetime.now(UTC), with_dump=False)
+    raw["json_dump"] = synthetic.json_dump(rng, threads=2, frames_per_thread=20, modules=30)
+    crash_id = save_raw(db, raw)
+    # save_raw_crash kept it apart, as text
+    stored_raw = db.execute(
+        "SELECT raw_crash, json_dump FROM raw_crashes WHERE uuid = %s", (crash_id,)
+    ).fetchone()
+    assert "json_dump" not in stored_raw["raw_crash"] and stored_raw["json_dump"] is not None
+    done = crashstats("processor", "--once", env=env)
+    assert done.returncode == 0, done.stderr
+    row = db.execute(
+        "SELECT p.json_dump, processed_crash_document(p.processed_crash, p.json_dump) AS doc, r.signature "
+        "FROM processed_crashes p JOIN reports r ON r.uuid = p.uuid::text WHERE p.uuid = %s",
+        (crash_id,),
+    ).fetchone()
+    assert row["json_dump"] == stored_raw["json_dump"]  # the same text, not serialised again
+    assert row["doc"]["json_dump"] == raw["json_dump"]
+    assert row["signature"] and row["signature"] != "EMPTY: crash failed to process"
