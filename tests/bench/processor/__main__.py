@@ -1,14 +1,15 @@
 """Processor benchmark: ``.venv/bin/python -m tests.bench.processor [--crashes N] [--workers 1 2]``.
 
-Starts a private PostgreSQL (embedded cluster, schema at head, a year of weekly partitions as in
-production), saves N raw crashes the way the collector does, each carrying a realistic
+Starts a private PostgreSQL (embedded cluster, schema at head, a year of weekly partitions as
+in production), saves N raw crashes the way the collector does, each carrying a realistic
 ``json_dump`` (by default 4 threads of 60 symbolised frames, 150 modules, one in seven without
-symbols; function names drawn from 5,000 with Zipf's law; ``--threads/--frames/--modules``
-change the shape), then runs ``crashstats processor --once
---workers W`` on them: the whole pipeline (claim, rules, siggen, PostgreSQL storage with the
-queue rows deleted) with the stackwalking step skipped because the json_dump is there. For each
-W it prints crashes/s, the per-stage split per crash (rules, siggen, storage), the CPU per crash
-of the processor and of PostgreSQL, crashes per CPU-second, and the peak RSS of a worker.
+symbols, the modules' debug ids those of one of 20 builds; function names drawn from 5,000
+with Zipf's law; ``--threads/--frames/--modules/--builds`` change the shape), then runs
+``crashstats processor --once --workers W`` on them: the whole pipeline (claim, rules,
+siggen, PostgreSQL storage with the queue rows deleted) with the stackwalking step skipped
+because the json_dump is there. For each W it prints crashes/s, the per-stage split per crash
+(rules, siggen, storage), the CPU per crash of the processor and of PostgreSQL, crashes per
+CPU-second, and the peak RSS of a worker.
 
 After the runs, the start-up of a processor run (``--once`` on an empty queue: imports,
 connection, siggen's lists), its CPU and peak RSS, and the processor's CPU per crash without it
@@ -63,6 +64,11 @@ def save_crashes(url: str, args: argparse.Namespace) -> float:
     rng = random.Random(args.seed)
     now = dt.datetime.now(dt.UTC)
     total = 0
+    # a module's identity (debug and code id) is its build's: crashes of one build share them
+    builds = [
+        [(f"{rng.getrandbits(128):032X}0", f"{rng.getrandbits(160):040x}") for _ in range(args.modules)]
+        for _ in range(args.builds)
+    ]
     with psycopg.connect(url) as conn, conn.cursor() as cur:
         rows = []
         for _ in range(args.crashes):
@@ -70,6 +76,10 @@ def save_crashes(url: str, args: argparse.Namespace) -> float:
             raw["json_dump"] = synthetic.json_dump(
                 rng, threads=args.threads, frames_per_thread=args.frames, modules=args.modules
             )
+            for module, (debug_id, code_id) in zip(
+                raw["json_dump"]["modules"], rng.choice(builds), strict=True
+            ):
+                module["debug_id"], module["code_id"] = debug_id, code_id
             total += len(jsonfast.dumps(raw))
             rows.append((raw["uuid"], Jsonb(raw, dumps=jsonfast.dumps), now))
         cur.executemany("SELECT save_raw_crash(%s, %s, %s)", rows)
@@ -233,6 +243,13 @@ def main() -> None:
         default=None,
         help="CRASHSTATS_PROCESSOR_BATCH and _BATCH_MAX: a fixed batch (default: the processor's, 8 "
         "growing to 64 for quick crashes)",
+    )
+    parser.add_argument(
+        "--builds",
+        type=int,
+        default=20,
+        help="builds the crashes come from (default 20): their modules' debug ids, and so the "
+        "missing_symbols rows, are the builds'",
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--dir", default=None, help="where to put the database (default: tmp)")
