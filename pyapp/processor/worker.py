@@ -7,7 +7,9 @@ One worker is one process with one PostgreSQL connection. It loops:
    long stackwalk runs. When crashes are quick (no stackwalking: imports, a backlog of
    crashes that carry their json_dump) claims grow to what the worker processes in
    ``CRASHSTATS_PROCESSOR_BATCH_SECONDS``, at most ``CRASHSTATS_PROCESSOR_BATCH_MAX``: fewer
-   claims, transactions and commits per crash (:meth:`Worker.claim_size`);
+   claims, transactions and commits per crash (:meth:`Worker.claim_size`). A grown claim that
+   meets slow crashes gives back, beyond its first ``CRASHSTATS_PROCESSOR_BATCH``, the crashes
+   it has not started once it has taken twice that time;
 2. runs the algorithm on each (stackwalker, rules, signature);
 3. stores the batch: one transaction writes every crash's rows and deletes its queue row
    (``save_processed_crash()``), then the optional stores get the batch;
@@ -356,12 +358,23 @@ class Worker:
         self._renewed = time.monotonic()
         services = self.services()
         done: list[ProcessedCrash] = []
+        handled = len(items)
+        # a claim grown for quick crashes that meets slow ones (crashes to stackwalk behind
+        # imported ones) keeps its first `batch` and gives the rest back once it has taken
+        # twice the time it was sized for, for other workers or the next, smaller, claim
+        overdue_after = 2 * self.settings.batch_seconds if len(items) > self.settings.batch else None
         try:
             for position, item in enumerate(items):
-                if self.stopping:
+                overdue = (
+                    overdue_after is not None
+                    and position >= self.settings.batch
+                    and time.perf_counter() - began > overdue_after
+                )
+                if self.stopping or overdue:
                     rest = [i.crash_id for i in items[position:]]
                     queue.release(self.conn, self.name, claimed_at, rest)
                     self.stats.given_back += len(rest)
+                    handled = position
                     break
                 processed = self._process(item, claimed_at, services)
                 if processed is not None:
@@ -369,7 +382,8 @@ class Worker:
             self._store(done, claimed_at)
         finally:
             self._held = None
-        self._paced(len(items), time.perf_counter() - began)
+        if handled:
+            self._paced(handled, time.perf_counter() - began)
         return len(items)
 
     def _give_back(

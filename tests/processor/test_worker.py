@@ -319,3 +319,47 @@ def test_a_json_dump_that_came_with_the_raw_crash_is_stored_as_the_same_text(
     assert row["json_dump"] == stored_raw["json_dump"]  # the same text, not serialised again
     assert row["doc"]["json_dump"] == raw["json_dump"]
     assert row["signature"] and row["signature"] != "EMPTY: crash failed to process"
+
+
+def test_a_grown_claim_that_meets_slow_crashes_gives_the_rest_back(
+    db: psycopg.Connection, fresh_db: str, make_config, rng: random.Random, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = dt.datetime.now(UTC)
+    ids = set()
+    for _ in range(30):
+        raw = synthetic.raw_crash(rng, now, with_dump=False)
+        raw["json_dump"] = synthetic.json_dump(rng, threads=1, frames_per_thread=5, modules=3)
+        ids.add(save_raw(db, raw))
+    settings = ProcessorSettings.from_config(
+        make_config(
+            CRASHSTATS_PROCESSOR_BATCH="2",
+            CRASHSTATS_PROCESSOR_BATCH_MAX="30",
+            CRASHSTATS_PROCESSOR_BATCH_SECONDS="0.1",
+        )
+    )
+    worker = Worker(settings, fresh_db, once=True)
+    worker.seconds_per_crash = 0.001  # the pace of quick crashes: the first claim takes all 30
+    limits: list[int] = []
+    claim = queue.claim
+
+    def spy(*args: Any, limit: int, **kwargs: Any) -> Any:
+        limits.append(limit)
+        return claim(*args, limit=limit, **kwargs)
+
+    process = worker.algorithm.process
+
+    def slow(*args: Any, **kwargs: Any) -> Any:  # these turn out to take 50 ms each
+        time.sleep(0.05)
+        return process(*args, **kwargs)
+
+    monkeypatch.setattr(queue, "claim", spy)
+    monkeypatch.setattr(worker.algorithm, "process", slow)
+    stats = worker.run()
+    # after 0.2 s (twice the 0.1 s it was sized for) the first claim kept what it had done
+    # and gave the rest back; the next claims were sized by the slower pace
+    assert limits[0] == 30 and stats.given_back >= 20
+    assert all(n <= 4 for n in limits[1:-1])
+    assert stats.stored == 30
+    rows = db.execute("SELECT uuid, count(*) AS n FROM reports GROUP BY uuid").fetchall()
+    assert {r["uuid"] for r in rows} == ids and {r["n"] for r in rows} == {1}
+    assert scalar(db, "SELECT count(*) FROM processing_queue") == 0
