@@ -250,22 +250,19 @@ def test_reprocess_command(db: psycopg.Connection, env, rng: random.Random) -> N
     )
 
 
-def test_claims_grow_for_quick_crashes_and_not_past_the_maximum(
-    db: psycopg.Connection, fresh_db: str, make_config, rng: random.Random, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def quick_crashes(db: psycopg.Connection, rng: random.Random, count: int) -> set[str]:
+    """Raw crashes that carry a small json_dump (no stackwalking: quick to process)."""
     now = dt.datetime.now(UTC)
     ids = set()
-    for _ in range(60):
+    for _ in range(count):
         raw = synthetic.raw_crash(rng, now, with_dump=False)
-        raw["json_dump"] = synthetic.json_dump(rng, threads=1, frames_per_thread=10, modules=5)
+        raw["json_dump"] = synthetic.json_dump(rng, threads=1, frames_per_thread=8, modules=4)
         ids.add(save_raw(db, raw))
-    settings = ProcessorSettings.from_config(
-        make_config(
-            CRASHSTATS_PROCESSOR_BATCH="2",
-            CRASHSTATS_PROCESSOR_BATCH_MAX="16",
-            CRASHSTATS_PROCESSOR_BATCH_SECONDS="60",
-        )
-    )
+    return ids
+
+
+def claim_limits(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The limits of the claims made from now on, in order."""
     limits: list[int] = []
     claim = queue.claim
 
@@ -274,6 +271,25 @@ def test_claims_grow_for_quick_crashes_and_not_past_the_maximum(
         return claim(*args, limit=limit, **kwargs)
 
     monkeypatch.setattr(queue, "claim", spy)
+    return limits
+
+
+def batch_settings(make_config, most: int, seconds: float) -> ProcessorSettings:
+    return ProcessorSettings.from_config(
+        make_config(
+            CRASHSTATS_PROCESSOR_BATCH="2",
+            CRASHSTATS_PROCESSOR_BATCH_MAX=str(most),
+            CRASHSTATS_PROCESSOR_BATCH_SECONDS=str(seconds),
+        )
+    )
+
+
+def test_claims_grow_for_quick_crashes_and_not_past_the_maximum(
+    db: psycopg.Connection, fresh_db: str, make_config, rng: random.Random, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = quick_crashes(db, rng, 60)
+    settings = batch_settings(make_config, most=16, seconds=60)
+    limits = claim_limits(monkeypatch)
     stats = Worker(settings, fresh_db, once=True).run()
     assert stats.stored == 60
     assert {r["uuid"] for r in db.execute("SELECT uuid FROM reports")} == ids
@@ -324,35 +340,16 @@ def test_a_json_dump_that_came_with_the_raw_crash_is_stored_as_the_same_text(
 def test_a_grown_claim_that_meets_slow_crashes_gives_the_rest_back(
     db: psycopg.Connection, fresh_db: str, make_config, rng: random.Random, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    now = dt.datetime.now(UTC)
-    ids = set()
-    for _ in range(30):
-        raw = synthetic.raw_crash(rng, now, with_dump=False)
-        raw["json_dump"] = synthetic.json_dump(rng, threads=1, frames_per_thread=5, modules=3)
-        ids.add(save_raw(db, raw))
-    settings = ProcessorSettings.from_config(
-        make_config(
-            CRASHSTATS_PROCESSOR_BATCH="2",
-            CRASHSTATS_PROCESSOR_BATCH_MAX="30",
-            CRASHSTATS_PROCESSOR_BATCH_SECONDS="0.1",
-        )
-    )
-    worker = Worker(settings, fresh_db, once=True)
+    ids = quick_crashes(db, rng, 30)
+    worker = Worker(batch_settings(make_config, most=30, seconds=0.1), fresh_db, once=True)
     worker.seconds_per_crash = 0.001  # the pace of quick crashes: the first claim takes all 30
-    limits: list[int] = []
-    claim = queue.claim
-
-    def spy(*args: Any, limit: int, **kwargs: Any) -> Any:
-        limits.append(limit)
-        return claim(*args, limit=limit, **kwargs)
-
+    limits = claim_limits(monkeypatch)
     process = worker.algorithm.process
 
     def slow(*args: Any, **kwargs: Any) -> Any:  # these turn out to take 50 ms each
         time.sleep(0.05)
         return process(*args, **kwargs)
 
-    monkeypatch.setattr(queue, "claim", spy)
     monkeypatch.setattr(worker.algorithm, "process", slow)
     stats = worker.run()
     # after 0.2 s (twice the 0.1 s it was sized for) the first claim kept what it had done
