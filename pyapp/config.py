@@ -309,7 +309,7 @@ SETTINGS: tuple[Setting, ...] = (
         "CRASHSTATS_COLLECTOR_TOKENS",
         "secret_list",
         [],
-        "Auth-Token values that may submit crashes with their own crash ID (uuid)",
+        "Auth-Token values that may submit crashes with their own crash ID (uuid) or json_dump",
     ),
     # --- partition maintenance (issue 3; read by setup admin, `partitions`, the cron jobs)
     Setting(

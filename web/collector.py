@@ -12,7 +12,9 @@ Answers, as Antenna gives them (``text/plain``):
   invalid_json_value, has_json_and_kv, bad_dump_name, duplicate_dump, no_dump,
   no_annotations, bad_crash_id;
 * ``401 Discarded=unauthorized_uuid``: a crash ID (``uuid``) sent without a valid
-  ``Auth-Token`` header (``CRASHSTATS_COLLECTOR_TOKENS``);
+  ``Auth-Token`` header (``CRASHSTATS_COLLECTOR_TOKENS``). A ``json_dump`` annotation (a
+  stackwalker output, which the processor then uses instead of walking the dump) is kept
+  only with a valid token too; without one it is dropped, with a collector note;
 * ``413 Discarded=body_too_large`` / ``Discarded=uncompressed_too_large``;
 * ``503 Discarded=storage_unavailable``: nothing was kept; the client should retry.
 
@@ -156,6 +158,11 @@ class Collector:
                 return 401, "Discarded=unauthorized_uuid"
             if not isinstance(supplied, str) or not crashid.is_crash_id(supplied):
                 return 400, "Discarded=malformed_bad_crash_id"
+        if "json_dump" in annotations and not self.authorised(environ):
+            # a raw crash carrying a json_dump is not stackwalked (imports): only an authorised
+            # submitter may supply the stack; anyone else's crash is walked from its dump
+            del annotations["json_dump"]
+            payload.notes.append("dropped the client's json_dump: supplying one needs an Auth-Token")
 
         decision = self.throttler.throttle(annotations)
         if decision.result is Result.IGNORE:

@@ -63,10 +63,15 @@ def own_pg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OwnPostgres]:
         cluster.stop()
 
 
+#: the collectors' Auth-Token here: the live demo crashes carry a json_dump, which the collector
+#: keeps only from an authorised submitter
+TOKEN = "e2e-submitter"
+
+
 def env_for(db_url: str, **settings: str) -> dict[str, str]:
     prefixes = ("CRASHSTATS_", "DATABASE_", "AWS_", "filesystem__", "resource__", "secrets__", "CACHE_")
     env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
-    env.update(DATABASE_URL=db_url, CRASHSTATS_THROTTLE_RULES="accept_all")
+    env.update(DATABASE_URL=db_url, CRASHSTATS_THROTTLE_RULES="accept_all", CRASHSTATS_COLLECTOR_TOKENS=TOKEN)
     env.update(settings)
     return env
 
@@ -121,7 +126,7 @@ class Submissions:
 
     def send(self, url: str, crash: Crash) -> None:
         try:
-            answer = submit(url, crash, timeout=60)
+            answer = submit(url, crash, timeout=60, token=TOKEN)
             status = answer.status
         except SubmitError:
             answer, status = None, 0

@@ -129,8 +129,19 @@ def test_up_runs_everything_and_stops_it_and_reuses_the_data(tmp_path: Path) -> 
                 "SELECT signature FROM reports WHERE date_processed > now() - interval '1 hour'"
                 " AND signature LIKE '%%crash_here%%'"
             ).fetchall()
+            # the live crashes' json_dump was kept (up's own collector token), not their
+            # placeholder dump walked: signatures from its frames, no stackwalker run
+            walked = conn.execute(
+                "SELECT count(*) FROM reports WHERE date_processed > now() - interval '1 hour'"
+                " AND (signature LIKE 'EMPTY%%' OR processor_notes LIKE '%%dropped%%')"
+            ).fetchone()[0]
+            kept = conn.execute(
+                "SELECT count(*) FROM raw_crashes WHERE json_dump IS NOT NULL"
+                " AND date_processed > now() - interval '1 hour'"
+            ).fetchone()[0]
         assert live == 25 + 2 and crashes == 2 * 150 + 25 + 2
         assert len(real) == 2, real
+        assert walked == 0 and kept == 25
     finally:
         text = up.interrupt()
     started = pids_of(text)

@@ -93,7 +93,11 @@ class CollectorServer:
 
     def raw_crash(self, crash_id: str) -> dict | None:
         with self.connect() as conn:
-            row = conn.execute("SELECT raw_crash FROM raw_crashes WHERE uuid = %s", (crash_id,)).fetchone()
+            row = conn.execute(
+                "SELECT processed_crash_document(raw_crash, json_dump) AS raw_crash FROM raw_crashes "
+                "WHERE uuid = %s",
+                (crash_id,),
+            ).fetchone()
         return None if row is None else row["raw_crash"]
 
     def queued(self, crash_id: str) -> dict | None:

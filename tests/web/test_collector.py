@@ -461,3 +461,30 @@ def test_random_dump_sizes_round_trip(start_collector) -> None:
         crash = make_crash(rng, dump_size=size)
         answer = server.send(crash, gzip_body=size % 2 == 1, chunked=size > 60000)
         assert_stored(server, answer.crash_id, crash)
+
+
+def test_a_json_dump_is_kept_only_from_an_authorised_submitter(start_collector) -> None:
+    """A raw crash with a json_dump is not stackwalked: an anonymous client cannot supply the
+    stack (its json_dump is dropped, with a note); a submitter with a token can (imports)."""
+    server = start_collector(CRASHSTATS_COLLECTOR_TOKENS="s3cret")
+    json_dump = {"status": "OK", "crash_info": {"crashing_thread": 0}, "threads": [{"frames": []}]}
+    annotations = {"ProductName": "KillerApp", "Version": "2.0", "json_dump": json_dump}
+    payload = body(
+        part("extra", json.dumps(annotations), filename="extra.json", ctype="application/json"),
+        part(MAIN_DUMP, DUMP, filename="x.dmp", ctype="application/octet-stream"),
+    )
+    headers = {"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
+    anonymous = server.post(payload, headers)
+    assert anonymous.status == 200, anonymous.text
+    raw = server.raw_crash(anonymous.crash_id)
+    assert "json_dump" not in raw and raw["ProductName"] == "KillerApp"
+    assert any("json_dump" in note for note in raw["metadata"]["collector_notes"])
+    trusted = server.post(payload, {**headers, "Auth-Token": "s3cret"})
+    assert trusted.status == 200, trusted.text
+    assert server.raw_crash(trusted.crash_id)["json_dump"] == json_dump
+    with server.connect() as conn:  # kept apart, as text (tables/raw_crashes.sql)
+        row = conn.execute(
+            "SELECT raw_crash ? 'json_dump' AS inside, json_dump FROM raw_crashes WHERE uuid = %s",
+            (trusted.crash_id,),
+        ).fetchone()
+    assert row["inside"] is False and json.loads(row["json_dump"]) == json_dump

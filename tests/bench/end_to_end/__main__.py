@@ -36,7 +36,7 @@ from pyapp.demo import live
 from pyapp.embedded import EmbeddedCluster, free_port
 from pyapp.schema import ROOT
 from pyapp.submitter import submit
-from tests.e2e.conftest import env_for, start_collector, start_service
+from tests.e2e.conftest import TOKEN, env_for, start_collector, start_service
 
 
 def send_for(url: str, seconds: float, clients: int, seed: int) -> int:
@@ -47,7 +47,7 @@ def send_for(url: str, seconds: float, clients: int, seed: int) -> int:
         for crash in live.crashes(10**9, seed=seed * 100 + n):
             if time.monotonic() >= stop:
                 return
-            if submit(url, crash).crash_id:
+            if submit(url, crash, token=TOKEN).crash_id:
                 sent[n] += 1
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
