@@ -53,7 +53,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="with --from-dir: keep each crash's ID (the collector needs --token for that)",
     )
-    parser.add_argument("--token", help="Auth-Token header (lets the collector accept kept crash IDs)")
+    parser.add_argument(
+        "--token", help="Auth-Token header (lets the collector accept kept crash IDs and json_dumps)"
+    )
     parser.add_argument("--timeout", type=float, default=60, help="seconds to wait for the collector")
     parser.set_defaults(func=submit_command)
 
