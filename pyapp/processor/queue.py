@@ -65,7 +65,7 @@ def _raw_crash(row: dict) -> RawCrash:
     into the raw crash, parsed, and its text is kept: stored again as it is when the rules
     leave the json_dump alone (ProcessedCrash.json_dump_text)."""
     raw_crash, text = row["raw_crash"], row["json_dump"]
-    if raw_crash is not None and text is not None:
+    if text is not None:  # only ever beside a raw crash (the same raw_crashes row)
         raw_crash["json_dump"] = jsonfast.loads(text)
     return RawCrash(
         crash_id=str(row["crash_id"]),
@@ -75,7 +75,7 @@ def _raw_crash(row: dict) -> RawCrash:
         attempts=row["attempts"],
         previous_notes=row["previous_notes"],
         previous_started=row["previous_started"],
-        json_dump_text=text if raw_crash is not None else None,
+        json_dump_text=text,
     )
 
 

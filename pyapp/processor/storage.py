@@ -26,7 +26,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import psycopg
 from psycopg.types.json import Jsonb
@@ -36,6 +36,9 @@ from pyapp.config import Config
 from pyapp.db import wrap_exceptions
 from pyapp.dumpstore import FSDumpStore, S3DumpStore
 from pyapp.errors import ConfigError, CrashstatsError, DatabaseUnavailable
+
+if TYPE_CHECKING:
+    from pyapp.processor.algorithm import ProcessedCrash
 
 log = logging.getLogger(__name__)
 
@@ -248,21 +251,20 @@ class PostgreSQLCrashStorage:
                 self._weeks.add(week)
 
     def _params(
-        self, crash: Any, worker: str | None, claimed_at: dt.datetime | None, deliveries: list[str]
+        self, crash: ProcessedCrash, worker: str | None, claimed_at: dt.datetime | None, deliveries: list[str]
     ) -> dict[str, Any]:
         # the json_dump (~95% of the document) goes as JSON text of its own: PostgreSQL keeps
-        # it as text and parses only the rest into jsonb (tables/processed_crashes.sql)
+        # it as text and parses only the rest into jsonb (tables/processed_crashes.sql); the
+        # text it was claimed as when the rules left it alone, else serialised here
         processed = crash.processed
         json_dump = processed.get("json_dump")
         if json_dump is not None:
             processed = {k: v for k, v in processed.items() if k != "json_dump"}
-        text = getattr(crash, "json_dump_text", None)
-        if json_dump is not None and text is None:
-            text = jsonfast.dumps(json_dump).decode()
+            json_dump = crash.json_dump_text or jsonfast.dumps(json_dump).decode()
         return {
             "crash_id": crash.crash_id,
             "processed": Jsonb(processed, dumps=jsonfast.dumps),
-            "json_dump": None if json_dump is None else text,
+            "json_dump": json_dump,
             "missing": Jsonb(crash.missing_symbols, dumps=jsonfast.dumps),
             "worker": worker,
             "claimed_at": claimed_at,

@@ -285,10 +285,16 @@ def test_a_changed_table_needs_explicit_alters(scratch_migrations: Path, empty_d
 
 RAW_CRASH_COMPRESSION = """
 SELECT c.relname, a.attcompression
-  FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'raw_crash'
+  FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = %s
  WHERE c.oid = 'raw_crashes'::regclass
     OR c.oid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = 'raw_crashes'::regclass)
 """
+HAS_LZ4 = "SELECT 'lz4' = ANY (enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+
+
+def compression(conn: psycopg.Connection, column: str) -> dict[str, str]:
+    """raw_crashes' partitions (and parent): the column's compression ('' default, 'l' lz4)."""
+    return dict(conn.execute(RAW_CRASH_COMPRESSION, (column,)).fetchall())
 
 
 def test_revision_1310_compresses_existing_raw_crash_partitions_with_lz4(empty_db: str) -> None:
@@ -297,22 +303,20 @@ def test_revision_1310_compresses_existing_raw_crash_partitions_with_lz4(empty_d
     migrate.upgrade(empty_db, "1200")
     with psycopg.connect(empty_db, autocommit=True) as conn:
         conn.execute("SELECT weekly_report_partitions(1)")
-        lz4 = scalar(
-            conn, "SELECT 'lz4' = ANY (enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
-        )
-        before = dict(conn.execute(RAW_CRASH_COMPRESSION).fetchall())
+        lz4 = scalar(conn, HAS_LZ4)
+        before = compression(conn, "raw_crash")
     assert len(before) >= 3 and set(before.values()) == {""}
     migrate.upgrade(empty_db, "1310")
     with psycopg.connect(empty_db, autocommit=True) as conn:
-        after = dict(conn.execute(RAW_CRASH_COMPRESSION).fetchall())
+        after = compression(conn, "raw_crash")
         conn.execute("SELECT weekly_report_partitions(4)")
-        later = dict(conn.execute(RAW_CRASH_COMPRESSION).fetchall())
+        later = compression(conn, "raw_crash")
     assert after.keys() == before.keys()
     assert set(after.values()) == {"l" if lz4 else ""}
     assert len(later) > len(after) and set(later.values()) == {"l" if lz4 else ""}
     migrate.downgrade(empty_db, "1200")
     with psycopg.connect(empty_db, autocommit=True) as conn:
-        assert set(dict(conn.execute(RAW_CRASH_COMPRESSION).fetchall()).values()) == {""}
+        assert set(compression(conn, "raw_crash").values()) == {""}
 
 
 #: the indexes of every signature_summary_os partition: (unique, key columns, included columns)
@@ -398,6 +402,10 @@ def test_revision_1370_moves_stored_json_dumps_apart_and_back(empty_db: str) -> 
             )
     migrate.upgrade(empty_db, "1370")
     with psycopg.connect(empty_db, autocommit=True) as conn:
+        # json_dump is lz4 on the partitions that existed too (where the server has lz4)
+        dump_compression = compression(conn, "json_dump")
+        assert len(dump_compression) >= 3
+        assert set(dump_compression.values()) == {"l" if scalar(conn, HAS_LZ4) else ""}
         rows = {
             str(r[0]): (r[1], r[2])
             for r in conn.execute("SELECT uuid, raw_crash, json_dump FROM raw_crashes")
