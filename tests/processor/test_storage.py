@@ -229,3 +229,77 @@ def test_a_crash_postgresql_refuses_does_not_stop_its_batch(
     stored = {r["uuid"] for r in db.execute("SELECT uuid FROM reports")}
     assert stored == ids - {bad.crash_id}
     assert [str(r["crash_id"]) for r in db.execute("SELECT crash_id FROM processing_queue")] == [bad.crash_id]
+
+
+def test_missing_modules_are_listed_whole_and_recorded_once_a_day(
+    db: psycopg.Connection, rng, dump_root: Path
+) -> None:
+    """Crashes of one build lack the same modules: the document lists them all, as
+    write_processed_crash builds the list, while missing_symbols is sent only the modules the
+    storage has not committed for the day; a crash whose claim was lost records nothing."""
+    from pyapp.processor import queue
+    from pyapp.processor.algorithm import MozillaProcessorAlgorithm2015
+    from pyapp.processor.rules import Services
+    from pyapp.processor.signature import SignatureMaker
+    from pyapp.processor.storage import PostgreSQLCrashStorage
+    from pyapp.processor.worker import DbLookups
+
+    now = dt.datetime.now(UTC)
+    first = synthetic.raw_crash(rng, now)
+    modules = first["json_dump"]["modules"]
+    # a module without its debug file is left out of both, as write_processed_crash leaves it
+    modules[3]["debug_file"] = None
+    for _ in range(3):
+        raw = synthetic.raw_crash(rng, now)
+        raw["json_dump"]["modules"] = modules
+        save_raw(db, raw)
+    save_raw(db, first)
+    claimed_at, items = queue.claim(db, "w", limit=4, lease=dt.timedelta(minutes=5))
+    services = Services(DbLookups(db), SignatureMaker(), dumps=FSDumpStore(dump_root))
+    processed = [MozillaProcessorAlgorithm2015("p").process(item, services) for item in items]
+    assert len({len(c.missing_symbols) for c in processed}) == 1 and len(processed[0].missing_symbols) > 2
+
+    storage = PostgreSQLCrashStorage()
+    # a claim that is no longer this worker's: nothing stored, nothing remembered
+    lost = storage.save_batch(
+        db, processed[:1], worker="w", claimed_at=claimed_at - dt.timedelta(seconds=1), deliveries=[]
+    )
+    assert lost.lost_claims == [processed[0].crash_id]
+    with_both = [m for m in processed[0].missing_symbols if m["debug_file"] and m["debug_id"]]
+    assert len(with_both) == len(processed[0].missing_symbols) - 1
+    assert storage._params(processed[0], "w", claimed_at, [])["missing"].obj == with_both
+    assert scalar(db, "SELECT count(*) FROM missing_symbols") == 0
+
+    outcome = storage.save_batch(db, processed[:1], worker="w", claimed_at=claimed_at, deliveries=[])
+    assert [c.crash_id for c in outcome.stored] == [processed[0].crash_id]
+    # the others send none of those, recorded for the day by the first; the last one lacks one
+    # more module, and sends that one alone
+    extra = {"debug_file": "extra.so", "debug_id": "0" * 33, "code_file": "extra.so", "code_id": "e" * 40}
+    processed[-1].missing_symbols.append(extra)
+    for crash in processed[1:-1]:
+        assert storage._params(crash, "w", claimed_at, [])["missing"].obj == []
+    assert storage._params(processed[-1], "w", claimed_at, [])["missing"].obj == [extra]
+    outcome = storage.save_batch(db, processed[1:], worker="w", claimed_at=claimed_at, deliveries=[])
+    assert len(outcome.stored) == 3
+
+    rows = db.execute("SELECT debug_file, debug_id, code_file, code_id FROM missing_symbols").fetchall()
+    assert sorted(tuple(r.values()) for r in rows) == sorted(
+        (m["debug_file"], m["debug_id"], m["code_file"], m["code_id"]) for m in [*with_both, extra]
+    )
+    # every document has its whole list, equal to the one PostgreSQL would build from it
+    for crash in processed:
+        built = scalar(
+            db,
+            "SELECT jsonb_agg(DISTINCT jsonb_build_object('debug_file', m->>'debug_file',"
+            "                                             'debug_id', m->>'debug_id'))"
+            "  FROM jsonb_array_elements(%s) AS m"
+            " WHERE coalesce(m->>'debug_file', '') <> '' AND coalesce(m->>'debug_id', '') <> ''",
+            (Jsonb(crash.missing_symbols),),
+        )
+        listed = scalar(
+            db,
+            "SELECT processed_crash->'modules_missing_symbols' FROM processed_crashes WHERE uuid = %s",
+            (crash.crash_id,),
+        )
+        assert listed == built
+        assert len(listed) == len(with_both) + (crash is processed[-1])
