@@ -243,14 +243,14 @@ class PostgreSQLCrashStorage:
         self._weeks: set[dt.date] = set()
         #: (day, debug_file, debug_id) of the missing_symbols rows committed by this storage:
         #: the crashes of a build lack the same modules, and a module already recorded for a
-        #: day is not sent again (write_processed_crash skips nothing that is sent)
+        #: day is not sent again
         self._recorded_missing: set[tuple[dt.date, str, str]] = set()
 
     def ensure_partitions(self, conn: psycopg.Connection, crashes: Sequence[Any]) -> None:
         """Create the weeks' partitions before the transaction that writes into them (a
         partition is created under a strong lock on its parent: never late in a transaction)."""
         for crash in crashes:
-            day = crash.date_processed.astimezone(dt.UTC).date()
+            day = _utc_day(crash.date_processed)
             week = day - dt.timedelta(days=day.weekday())
             if week not in self._weeks:
                 with wrap_exceptions():
