@@ -235,22 +235,15 @@ class PostgreSQLCrashStorage:
 
     socorro_names = ("socorro.external.postgresql.crashstorage.PostgreSQLCrashStorage",)
 
-    #: missing-symbol keys remembered at most; past it the memory starts again empty
-    RECORDED_MISSING_MAX = 100_000
-
     def __init__(self, delivery_delay: dt.timedelta = dt.timedelta(minutes=10)) -> None:
         self.delivery_delay = delivery_delay
         self._weeks: set[dt.date] = set()
-        #: (day, debug_file, debug_id) of the missing_symbols rows committed by this storage:
-        #: the crashes of a build lack the same modules, and a module already recorded for a
-        #: day is not sent again
-        self._recorded_missing: set[tuple[dt.date, str, str]] = set()
 
     def ensure_partitions(self, conn: psycopg.Connection, crashes: Sequence[Any]) -> None:
         """Create the weeks' partitions before the transaction that writes into them (a
         partition is created under a strong lock on its parent: never late in a transaction)."""
         for crash in crashes:
-            day = _utc_day(crash.date_processed)
+            day = crash.date_processed.astimezone(dt.UTC).date()
             week = day - dt.timedelta(days=day.weekday())
             if week not in self._weeks:
                 with wrap_exceptions():
@@ -263,32 +256,16 @@ class PostgreSQLCrashStorage:
         # the json_dump (~95% of the document) goes as JSON text of its own: PostgreSQL keeps
         # it as text and parses only the rest into jsonb (tables/processed_crashes.sql); the
         # text it was claimed as when the rules left it alone, else serialised here
-        processed = {k: v for k, v in crash.processed.items() if k != "json_dump"}
-        json_dump = crash.processed.get("json_dump")
+        processed = crash.processed
+        json_dump = processed.get("json_dump")
         if json_dump is not None:
+            processed = {k: v for k, v in processed.items() if k != "json_dump"}
             json_dump = crash.json_dump_text or jsonfast.dumps(json_dump).decode()
-        unrecorded = []
-        if crash.missing_symbols:
-            # the document lists them all, as write_processed_crash would ({debug_file,
-            # debug_id} pairs, by debug id, null when none has both); missing_symbols is sent
-            # only the modules not yet recorded for the day
-            day = _utc_day(crash.date_processed)
-            modules = set()
-            for module in crash.missing_symbols:
-                key = _missing_key(day, module)
-                if key is None:
-                    continue
-                modules.add((key[2], key[1]))
-                if key not in self._recorded_missing:
-                    unrecorded.append(module)
-            processed["modules_missing_symbols"] = [
-                {"debug_file": debug_file, "debug_id": debug_id} for debug_id, debug_file in sorted(modules)
-            ] or None
         return {
             "crash_id": crash.crash_id,
             "processed": Jsonb(processed, dumps=jsonfast.dumps),
             "json_dump": json_dump,
-            "missing": Jsonb(unrecorded, dumps=jsonfast.dumps),
+            "missing": Jsonb(crash.missing_symbols, dumps=jsonfast.dumps),
             "worker": worker,
             "claimed_at": claimed_at,
             "deliveries": deliveries,
@@ -322,7 +299,6 @@ class PostgreSQLCrashStorage:
                     # only the crashes stored under a claim still held count: one whose lease
                     # lapsed was taken over, and the worker that took it counts it
                     conn.execute(RECORD_BATCH, self._batch_counts(worker, stored))
-            self._remember_missing(stored)
         except DatabaseUnavailable:
             raise
         except CrashstatsError as exc:
@@ -355,39 +331,14 @@ class PostgreSQLCrashStorage:
                 log.error("crash %s: PostgreSQL refused it: %s", crash.crash_id, exc)
                 outcome.failed[crash.crash_id] = str(exc)
                 continue
-            if row["saved"]:
-                self._remember_missing([crash])
             outcome.add(crash, bool(row["saved"]))
         return outcome
-
-    def _remember_missing(self, stored: Sequence[Any]) -> None:
-        """The missing modules of committed crashes are in missing_symbols for their day."""
-        if len(self._recorded_missing) > self.RECORDED_MISSING_MAX:
-            self._recorded_missing.clear()
-        for crash in stored:
-            if crash.missing_symbols:
-                day = _utc_day(crash.date_processed)
-                keys = (_missing_key(day, module) for module in crash.missing_symbols)
-                self._recorded_missing.update(key for key in keys if key is not None)
 
     @staticmethod
     def _batch_counts(worker: str, crashes: Sequence[Any]) -> dict[str, Any]:
         process = sum((c.completed - c.started).total_seconds() for c in crashes)
         wait = sum(max((c.started - c.queued_at).total_seconds(), 0.0) for c in crashes if c.queued_at)
         return {"worker": worker, "crashes": len(crashes), "process_sec": process, "wait_sec": wait}
-
-
-def _utc_day(when: dt.datetime) -> dt.date:
-    return when.astimezone(dt.UTC).date()
-
-
-def _missing_key(day: dt.date, module: dict[str, Any]) -> tuple[dt.date, str, str] | None:
-    """(day, debug_file, debug_id) of a missing module, None without both (as
-    write_processed_crash leaves such modules out)."""
-    debug_file, debug_id = module.get("debug_file"), module.get("debug_id")
-    if not debug_file or not debug_id:
-        return None
-    return day, str(debug_file), str(debug_id)
 
 
 class PolyCrashStorage:

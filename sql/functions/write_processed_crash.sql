@@ -16,10 +16,7 @@
 --   * missing_symbols: each {debug_file, debug_id, code_file, code_id} of p_missing_symbols
 --     once per day; the document also keeps them, as {debug_file, debug_id} pairs, under
 --     "modules_missing_symbols" (a few bytes, GIN-indexed: late symbols find the crashes that
---     lacked them without reading json_dump). A document that already has
---     "modules_missing_symbols" keeps it: the processor puts the crash's whole list there and
---     sends in p_missing_symbols only the modules it has not yet recorded for the day (most
---     crashes of a build lack the same modules).
+--     lacked them without reading json_dump).
 -- The day (and that of a row moved from another day) is cleared from Super Search's roll-up
 -- (search_facets_touch). Rows of an earlier processing in another week (the raw crash was
 -- saved again with another submission time) are removed first. Returns the reports id. Raises 23514 when a week has no
@@ -52,8 +49,7 @@ BEGIN
     IF v_doc ? 'json_dump' THEN
         v_doc := v_doc - 'json_dump';
     END IF;
-    IF NOT v_doc ? 'modules_missing_symbols'
-       AND jsonb_typeof(p_missing_symbols) = 'array' AND jsonb_array_length(p_missing_symbols) > 0 THEN
+    IF jsonb_typeof(p_missing_symbols) = 'array' AND jsonb_array_length(p_missing_symbols) > 0 THEN
         v_doc := v_doc || jsonb_build_object('modules_missing_symbols',
             (SELECT jsonb_agg(DISTINCT jsonb_build_object('debug_file', m->>'debug_file', 'debug_id', m->>'debug_id'))
                FROM jsonb_array_elements(p_missing_symbols) AS m
