@@ -12,6 +12,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 import psycopg
@@ -34,6 +35,8 @@ class StepTiming:
     proc_name: str
     seconds: float
     result: bool | None
+    #: when it started, in seconds after the run began
+    started: float = 0.0
 
 
 def _notice_handler(on_progress: ProgressCallback | None) -> Callable[[psycopg.errors.Diagnostic], None]:
@@ -68,9 +71,23 @@ def backfill(
 
 
 def chain(url: str) -> list[dict]:
-    """The steps of the daily chain (``report_chain()``), in order."""
+    """The steps of the daily chain (``report_chain()``), in order, each with its ``depends_on``."""
     with db.connect(url, component="reports") as conn, db.wrap_exceptions():
-        return conn.execute("SELECT step, proc_name, kind FROM report_chain()").fetchall()
+        return conn.execute("SELECT step, proc_name, kind, depends_on FROM report_chain()").fetchall()
+
+
+def _run_step(url: str, step: dict, day: dt.date, replace: bool, origin: float) -> StepTiming:
+    """One ``run_report_step`` in its own connection and transaction, timed from ``origin``."""
+    started = time.perf_counter()
+    with db.connect(url, component="reports") as conn, db.wrap_exceptions():
+        result = conn.execute(
+            "SELECT run_report_step(%(proc)s, %(day)s, %(replace)s) AS done",
+            {"proc": step["proc_name"], "day": day, "replace": replace},
+        ).fetchone()
+        conn.commit()
+    return StepTiming(
+        step["step"], step["proc_name"], time.perf_counter() - started, result["done"], started - origin
+    )
 
 
 def run_day(
@@ -79,37 +96,60 @@ def run_day(
     *,
     replace: bool = False,
     only: Sequence[str] = (),
+    jobs: int = 1,
     on_step: Callable[[StepTiming], None] | None = None,
 ) -> list[StepTiming]:
     """Run the chain for one UTC day, each step in its own transaction (``run_report_step``).
 
-    ``replace`` recomputes steps already done for the day; ``only`` limits the steps run.
-    Steps of kind 'final' run too (for a single day they are just the last ones).
+    ``replace`` recomputes steps already done for the day; ``only`` limits the steps run (a
+    dependency outside them counts as met). Steps of kind 'final' run too (for a single day they
+    are just the last ones). With ``jobs`` above 1, up to that many steps run at once, each on
+    its own connection: a step starts once the steps it depends on (``report_chain().depends_on``)
+    have committed, in chain order among those ready. A failed step stops the run as it does one
+    step at a time: nothing new starts, the steps already running finish, and its error is
+    raised. Returns the steps run in the order they finished; ``on_step`` is called as each does.
     """
-    timings: list[StepTiming] = []
-    with db.connect(url, component="reports") as conn:
-        with db.wrap_exceptions():
-            steps = conn.execute("SELECT step, proc_name, kind FROM report_chain()").fetchall()
-            conn.commit()
-        unknown = sorted(set(only) - {s["proc_name"] for s in steps})
-        if unknown:
-            from pyapp.errors import UsageError
+    from pyapp.errors import UsageError
 
-            raise UsageError(f"not a step of the report chain: {', '.join(unknown)}")
-        for step in steps:
-            if only and step["proc_name"] not in only:
-                continue
-            started = time.perf_counter()
-            with db.wrap_exceptions():
-                result = conn.execute(
-                    "SELECT run_report_step(%(proc)s, %(day)s, %(replace)s) AS done",
-                    {"proc": step["proc_name"], "day": day, "replace": replace},
-                ).fetchone()
-                conn.commit()
-            timing = StepTiming(
-                step["step"], step["proc_name"], time.perf_counter() - started, result["done"]
-            )
-            timings.append(timing)
-            if on_step is not None:
-                on_step(timing)
+    if jobs < 1:
+        raise UsageError(f"--jobs must be 1 or more, not {jobs}")
+    steps = chain(url)
+    unknown = sorted(set(only) - {s["proc_name"] for s in steps})
+    if unknown:
+        raise UsageError(f"not a step of the report chain: {', '.join(unknown)}")
+    pending = [s for s in steps if not only or s["proc_name"] in only]
+    selected = {s["proc_name"] for s in pending}
+    finished: set[str] = set()
+    timings: list[StepTiming] = []
+    running: dict[Future[StepTiming], dict] = {}
+    failure: Exception | None = None
+    origin = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="report-step") as pool:
+        while pending or running:
+            for step in [] if failure else list(pending):
+                if len(running) >= jobs:
+                    break
+                if all(d in finished or d not in selected for d in step["depends_on"]):
+                    pending.remove(step)
+                    log.debug("starting %s for %s", step["proc_name"], day)
+                    running[pool.submit(_run_step, url, step, day, replace, origin)] = step
+            if not running:
+                if failure is None:  # report_chain() lists each dependency before its step
+                    raise RuntimeError(f"report chain steps never ready: {[s['proc_name'] for s in pending]}")
+                break
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=lambda f: running[f]["step"]):
+                step = running.pop(future)
+                try:
+                    timing = future.result()
+                except Exception as exc:  # re-raised once the running steps have ended
+                    log.error("report step %s for %s failed: %s", step["proc_name"], day, exc)
+                    failure = failure or exc
+                    continue
+                finished.add(step["proc_name"])
+                timings.append(timing)
+                if on_step is not None:
+                    on_step(timing)
+    if failure is not None:
+        raise failure
     return timings

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NoReturn
 
 from pyapp.config import Config, load_config, mask_url
 from pyapp.errors import ConfigError, UsageError
 
-__all__ = ["ArgumentParser", "Context", "mask_url", "out", "setup_logging"]
+__all__ = ["ArgumentParser", "Context", "mask_url", "out", "setup_logging", "whole_number"]
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -44,6 +45,21 @@ class Context:
                 hint="run `crashstats db start`, or set DATABASE_URL",
             )
         return url
+
+
+def whole_number(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least ``minimum``, or a one-line usage error."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be {minimum} or more, got {value}")
+        return value
+
+    return parse
 
 
 def out(message: str = "") -> None:

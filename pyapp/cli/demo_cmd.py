@@ -8,17 +8,7 @@ import sys
 
 from pyapp import reports
 from pyapp.cli.base import Context, out
-from pyapp.cli.reports_cmd import iso_date
-
-
-def positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {number}")
-    return number
+from pyapp.cli.reports_cmd import iso_date, positive
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from pyapp import partitions
-from pyapp.cli.base import Context, out
+from pyapp.cli.base import Context, out, whole_number
 from pyapp.db import Database, Row
 from pyapp.errors import UsageError
 
@@ -33,14 +33,7 @@ def timestamp_arg(text: str) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-def non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more: {value}")
-    return value
+non_negative_int = whole_number(0)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -68,6 +68,9 @@ def test_demo_generate_then_reports_by_hand(cli_env: dict[str, str], fresh_db: s
     assert "update_tcbs" in proc.stdout and "already done" in proc.stdout and "total" in proc.stdout
     proc = run("reports", "daily", str(last), "--replace", "--step", "update_tcbs", env=cli_env)
     assert proc.returncode == 0 and proc.stdout.count("update_") == 1 and " done" in proc.stdout
+    proc = run("reports", "daily", str(last), "--replace", "--jobs", "3", env=cli_env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count(" done") >= 25 and "elapsed (--jobs 3)" in proc.stdout
     proc = run("reports", "backfill", str(last), str(last), env=cli_env, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert f"reports rebuilt for {last} .. {last}" in proc.stdout
@@ -94,6 +97,7 @@ def test_demo_generate_then_reports_by_hand(cli_env: dict[str, str], fresh_db: s
         (["reports", "backfill", "2026-02-03", "2026-02-01"], 2, "before FIRST"),
         (["reports", "daily", "2026-02-01", "--step", "update_nothing"], 2, "not a step of the report chain"),
         (["demo", "generate", "--days", "0"], 2, "must be 1 or more"),
+        (["reports", "daily", "2026-02-01", "--jobs", "0"], 2, "must be 1 or more"),
         (["reports", "backfill", "2020-01-01", "2020-01-02"], 1, "raw_adi has no rows"),
     ],
 )
