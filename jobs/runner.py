@@ -10,6 +10,11 @@ as the job's own work (``crontabber_log_run``), and close the invocation
 (``crontabber_finish_run``: next run, or a retry after ``crontabber__error_retry_time`` when
 it failed, which blocks its dependants until it succeeds).
 
+With ``crontabber__max_parallel_jobs`` (or ``crashstats crontabber --parallel N``) above 1, a
+tick runs up to that many due jobs at once, each in a thread with its own connections, starting
+a job once the due jobs it depends on have finished this tick; what each job then does (the
+blocked check, the claim, the runs) is the same as one at a time.
+
 All scheduling arithmetic happens in those SQL functions, at times read from an injected
 :class:`jobs.clock.Clock`.
 """
@@ -20,6 +25,7 @@ import datetime as dt
 import logging
 import time
 import traceback
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +38,7 @@ from jobs.spec import JobList, JobSpec
 from pyapp import metrics
 from pyapp.config import Config
 from pyapp.db import Database
+from pyapp.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +116,8 @@ class Crontabber:
         jobs: JobList,
         config: Config,
         clock: Clock | None = None,
+        *,
+        parallel: int | None = None,
     ) -> None:
         self.db = db
         self.jobs = jobs
@@ -116,6 +125,9 @@ class Crontabber:
         self.clock = clock or SystemClock()
         self.error_retry = dt.timedelta(seconds=int(config["crontabber__error_retry_time"]))
         self.max_ongoing = dt.timedelta(hours=float(config["crontabber__max_ongoing_age_hours"]))
+        self.parallel = int(config["crontabber__max_parallel_jobs"]) if parallel is None else parallel
+        if self.parallel < 1:
+            raise ConfigError(f"crontabber__max_parallel_jobs must be 1 or more, not {self.parallel}")
 
     # --- a tick -----------------------------------------------------------------------
 
@@ -130,13 +142,40 @@ class Crontabber:
         return [row["app_name"] for row in rows]
 
     def run_all(self) -> list[Outcome]:
-        """One tick: every due job, in dependency order. Returns what happened to each due job."""
+        """One tick: every due job, in dependency order (``self.parallel`` at a time, each once
+        the due jobs it depends on have finished). Returns what happened to each due job, in
+        job list order."""
         due = set(self.due(self.clock.now()))
-        outcomes = []
-        for spec in self.jobs.specs:
-            if spec.app_name in due:
-                outcomes.append(self.run_spec(spec))
-        return outcomes
+        specs = [spec for spec in self.jobs.specs if spec.app_name in due]
+        if self.parallel == 1:
+            return [self.run_spec(spec) for spec in specs]
+        outcomes: dict[str, Outcome] = {}
+        pending = list(specs)
+        running: dict[Future[Outcome], JobSpec] = {}
+        interrupted: BaseException | None = None
+        with ThreadPoolExecutor(max_workers=self.parallel, thread_name_prefix="crontabber") as pool:
+            while pending or running:
+                for spec in [] if interrupted else list(pending):
+                    if len(running) >= self.parallel:
+                        break
+                    waits_for = [d for d in self.jobs.depends_on.get(spec.app_name, ()) if d in due]
+                    if all(d in outcomes for d in waits_for):
+                        pending.remove(spec)
+                        running[pool.submit(self.run_spec, spec)] = spec
+                if not running:
+                    if interrupted is None:  # the list puts each dependency before its dependants
+                        raise RuntimeError(f"due jobs never ready: {[s.app_name for s in pending]}")
+                    break
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    spec = running.pop(future)
+                    try:
+                        outcomes[spec.app_name] = future.result()
+                    except BaseException as exc:  # the database went away: start nothing more
+                        interrupted = interrupted or exc
+        if interrupted is not None:
+            raise interrupted
+        return [outcomes[spec.app_name] for spec in specs]
 
     def run_job(self, name: str, *, force: bool = False) -> Outcome:
         """``--job NAME``: that job only, if due and unblocked (always, with ``force``)."""

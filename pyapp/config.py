@@ -346,6 +346,12 @@ SETTINGS: tuple[Setting, ...] = (
         "hours after which a job marked as running is presumed dead and may be taken over",
     ),
     Setting(
+        "crontabber__max_parallel_jobs",
+        "int",
+        1,
+        "due jobs one tick runs at once, each once the due jobs it depends on have finished",
+    ),
+    Setting(
         "CRASHSTATS_HTTP_TIMEOUT", "int", 30, "seconds jobs wait for an HTTP server (ADI, Bugzilla, ...)"
     ),
     Setting(

@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 from typing import TYPE_CHECKING
 
-from pyapp.cli.base import Context, out
+from pyapp.cli.base import Context, out, whole_number
 from pyapp.db import Database
 from pyapp.errors import CrashstatsError, UsageError
 
@@ -33,6 +33,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "-f", "--force", action="store_true", help="with --job: run it even when not due or blocked"
     )
     parser.add_argument("--dry-run", action="store_true", help="print what would run now; run nothing")
+    parser.add_argument(
+        "--parallel",
+        type=whole_number(1),
+        metavar="N",
+        help="run up to N due jobs at once, each once the due jobs it depends on have finished "
+        "(default crontabber__max_parallel_jobs, 1)",
+    )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument(
         "--list-jobs", action="store_true", help="table of jobs: frequency, last success, next run, errors"
@@ -68,8 +75,8 @@ def run(ctx: Context) -> int:
     from jobs.spec import load_job_list
 
     jobs = load_job_list(ctx.config)
-    with _database(ctx) as db:
-        tabber = Crontabber(db, jobs, ctx.config)
+    with _database(ctx, args.parallel) as db:
+        tabber = Crontabber(db, jobs, ctx.config, parallel=args.parallel)
         if args.list_jobs:
             return list_jobs(tabber)
         if args.reset_job:
@@ -88,14 +95,16 @@ def run(ctx: Context) -> int:
         return 1 if any(not o.ok for o in outcomes) else 0
 
 
-def _database(ctx: Context) -> Database:
+def _database(ctx: Context, parallel: int | None = None) -> Database:
     url = ctx.database_url()
     assert url is not None
+    # each job running holds its transaction's connection and takes another for its bookkeeping
+    jobs_at_once = parallel or int(ctx.config["crontabber__max_parallel_jobs"])
     return Database(
         url,
         component="crontabber",
         min_size=1,
-        max_size=max(2, int(ctx.config["CRASHSTATS_DB_POOL_MAX"])),
+        max_size=max(2 * jobs_at_once, int(ctx.config["CRASHSTATS_DB_POOL_MAX"])),
         connect_timeout=int(ctx.config["CRASHSTATS_DB_CONNECT_TIMEOUT"]),
     )
 

@@ -98,6 +98,14 @@ class SlowCronApp(CronApp):
             raise TimeoutError("the test never released the slow job")
 
 
+class AfterSlowCronApp(CronApp):
+    app_name = "after-slow"
+    depends_on = ("slow",)
+
+    def run(self, run: JobRun) -> None:
+        record(run, self.app_name)
+
+
 class SleepyCronApp(CronApp):
     """Sleeps two seconds (for two crontabber processes started together)."""
 

@@ -185,6 +185,7 @@ def test_job_and_force(db: str) -> None:
         (["--job", "nope"], "--job nope: no such job in the job list"),
         (["--list-jobs", "--job", "hourly"], "--job and --dry-run do not combine"),
         (["--list-jobs", "--nagios"], "not allowed with argument"),
+        (["--parallel", "0"], "must be 1 or more"),
     ],
 )
 def test_usage_errors_are_one_line(db: str, args: list[str], message: str) -> None:
@@ -192,6 +193,14 @@ def test_usage_errors_are_one_line(db: str, args: list[str], message: str) -> No
     assert proc.returncode == 2
     [line] = proc.stderr.splitlines()
     assert message in line
+
+
+def test_parallel_runs_every_due_job_once(db: str) -> None:
+    proc = crontabber("--parallel", "2", url=db, jobs=f"{S}SleepyCronApp|1d,{S}HourlyCronApp|1h")
+    assert proc.returncode == 0, proc.stderr
+    with psycopg.connect(db) as conn:
+        ran = conn.execute("SELECT app_name, count(*) FROM job_test_runs GROUP BY 1 ORDER BY 1").fetchall()
+    assert ran == [("hourly", 1), ("sleepy", 1)]
 
 
 def test_two_crontabber_processes_at_once_run_a_job_once(db: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 
 import psycopg
 import pytest
@@ -190,6 +191,41 @@ def test_two_runners_at_once_run_a_job_once(harness) -> None:
     assert len(first.log("slow")) == 1
     assert second.state("slow")["ongoing"] is None
     assert second.tick() == []  # done for this hour
+
+
+def test_parallel_jobs_run_side_by_side_and_dependants_wait(harness) -> None:
+    """crontabber__max_parallel_jobs=2: an independent job runs while a slow one is held; the
+    slow job's dependant starts only once it has finished."""
+    start = utc(2026, 3, 2, 12, 0)
+    jobs = f"{S}SlowCronApp|1h\n{S}AfterSlowCronApp|1h\n{S}HourlyCronApp|1h"
+    h = harness(jobs, start, crontabber__max_parallel_jobs=2)
+    results: dict[str, list] = {}
+    thread = threading.Thread(target=lambda: results.setdefault("tick", h.tick()))
+    thread.start()
+    try:
+        assert sample_jobs.SlowCronApp.started.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while not h.runs("hourly") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert h.runs("hourly") == [start]  # committed while the slow job still runs
+        assert h.state("slow")["status"] == "running"
+        assert h.runs("after-slow") == [] and not h.log("after-slow")
+    finally:
+        sample_jobs.SlowCronApp.release.set()
+        thread.join(timeout=30)
+    assert [(o.app_name, o.status) for o in results["tick"]] == [
+        ("slow", "ran"),
+        ("after-slow", "ran"),
+        ("hourly", "ran"),
+    ]
+    assert h.runs("after-slow") == [start]
+    assert h.log("after-slow")[0]["log_time"] >= h.log("slow")[0]["log_time"]
+    assert h.tick() == []
+
+
+def test_parallel_jobs_must_be_one_or_more(harness) -> None:
+    with pytest.raises(errors.ConfigError, match="max_parallel_jobs must be 1 or more"):
+        harness(f"{S}HourlyCronApp|1h", utc(2026, 3, 2, 12, 0), crontabber__max_parallel_jobs=0)
 
 
 def test_a_stale_ongoing_mark_is_taken_over(harness) -> None:
