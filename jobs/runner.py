@@ -25,7 +25,6 @@ import datetime as dt
 import logging
 import time
 import traceback
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,7 +34,7 @@ from psycopg.types.json import Jsonb
 from jobs.base import CronApp, JobRun
 from jobs.clock import Clock, SystemClock
 from jobs.spec import JobList, JobSpec
-from pyapp import metrics
+from pyapp import metrics, parallel
 from pyapp.config import Config
 from pyapp.db import Database
 from pyapp.errors import ConfigError
@@ -146,36 +145,15 @@ class Crontabber:
         the due jobs it depends on have finished). Returns what happened to each due job, in
         job list order."""
         due = set(self.due(self.clock.now()))
-        specs = [spec for spec in self.jobs.specs if spec.app_name in due]
-        if self.parallel == 1:
-            return [self.run_spec(spec) for spec in specs]
-        outcomes: dict[str, Outcome] = {}
-        pending = list(specs)
-        running: dict[Future[Outcome], JobSpec] = {}
-        interrupted: BaseException | None = None
-        with ThreadPoolExecutor(max_workers=self.parallel, thread_name_prefix="crontabber") as pool:
-            while pending or running:
-                for spec in [] if interrupted else list(pending):
-                    if len(running) >= self.parallel:
-                        break
-                    waits_for = [d for d in self.jobs.depends_on.get(spec.app_name, ()) if d in due]
-                    if all(d in outcomes for d in waits_for):
-                        pending.remove(spec)
-                        running[pool.submit(self.run_spec, spec)] = spec
-                if not running:
-                    if interrupted is None:  # the list puts each dependency before its dependants
-                        raise RuntimeError(f"due jobs never ready: {[s.app_name for s in pending]}")
-                    break
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in done:
-                    spec = running.pop(future)
-                    try:
-                        outcomes[spec.app_name] = future.result()
-                    except BaseException as exc:  # the database went away: start nothing more
-                        interrupted = interrupted or exc
-        if interrupted is not None:
-            raise interrupted
-        return [outcomes[spec.app_name] for spec in specs]
+        specs = {spec.app_name: spec for spec in self.jobs.specs if spec.app_name in due}
+        outcomes = parallel.run_in_order(
+            list(specs),
+            self.jobs.depends_on,
+            lambda name: self.run_spec(specs[name]),
+            at_once=self.parallel,
+            thread_name="crontabber",
+        )
+        return [outcomes[name] for name in specs]
 
     def run_job(self, name: str, *, force: bool = False) -> Outcome:
         """``--job NAME``: that job only, if due and unblocked (always, with ``force``)."""

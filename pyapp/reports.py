@@ -12,12 +12,11 @@ import logging
 import re
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 import psycopg
 
-from pyapp import db
+from pyapp import db, parallel
 
 log = logging.getLogger(__name__)
 
@@ -117,39 +116,21 @@ def run_day(
     unknown = sorted(set(only) - {s["proc_name"] for s in steps})
     if unknown:
         raise UsageError(f"not a step of the report chain: {', '.join(unknown)}")
-    pending = [s for s in steps if not only or s["proc_name"] in only]
-    selected = {s["proc_name"] for s in pending}
-    finished: set[str] = set()
+    selected = {s["proc_name"]: s for s in steps if not only or s["proc_name"] in only}
     timings: list[StepTiming] = []
-    running: dict[Future[StepTiming], dict] = {}
-    failure: Exception | None = None
     origin = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="report-step") as pool:
-        while pending or running:
-            for step in [] if failure else list(pending):
-                if len(running) >= jobs:
-                    break
-                if all(d in finished or d not in selected for d in step["depends_on"]):
-                    pending.remove(step)
-                    log.debug("starting %s for %s", step["proc_name"], day)
-                    running[pool.submit(_run_step, url, step, day, replace, origin)] = step
-            if not running:
-                if failure is None:  # report_chain() lists each dependency before its step
-                    raise RuntimeError(f"report chain steps never ready: {[s['proc_name'] for s in pending]}")
-                break
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in sorted(done, key=lambda f: running[f]["step"]):
-                step = running.pop(future)
-                try:
-                    timing = future.result()
-                except Exception as exc:  # re-raised once the running steps have ended
-                    log.error("report step %s for %s failed: %s", step["proc_name"], day, exc)
-                    failure = failure or exc
-                    continue
-                finished.add(step["proc_name"])
-                timings.append(timing)
-                if on_step is not None:
-                    on_step(timing)
-    if failure is not None:
-        raise failure
+
+    def done(_name: str, timing: StepTiming) -> None:
+        timings.append(timing)
+        if on_step is not None:
+            on_step(timing)
+
+    parallel.run_in_order(
+        list(selected),
+        {name: step["depends_on"] for name, step in selected.items()},
+        lambda name: _run_step(url, selected[name], day, replace, origin),
+        at_once=jobs,
+        on_done=done,
+        thread_name="report-step",
+    )
     return timings
