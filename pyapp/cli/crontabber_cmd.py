@@ -75,8 +75,9 @@ def run(ctx: Context) -> int:
     from jobs.spec import load_job_list
 
     jobs = load_job_list(ctx.config)
-    with _database(ctx, args.parallel) as db:
-        tabber = Crontabber(db, jobs, ctx.config, parallel=args.parallel)
+    parallel = args.parallel or int(ctx.config["crontabber__max_parallel_jobs"])
+    with _database(ctx, parallel) as db:
+        tabber = Crontabber(db, jobs, ctx.config, parallel=parallel)
         if args.list_jobs:
             return list_jobs(tabber)
         if args.reset_job:
@@ -95,11 +96,10 @@ def run(ctx: Context) -> int:
         return 1 if any(not o.ok for o in outcomes) else 0
 
 
-def _database(ctx: Context, parallel: int | None = None) -> Database:
+def _database(ctx: Context, jobs_at_once: int = 1) -> Database:
     url = ctx.database_url()
     assert url is not None
     # each job running holds its transaction's connection and takes another for its bookkeeping
-    jobs_at_once = parallel or int(ctx.config["crontabber__max_parallel_jobs"])
     return Database(
         url,
         component="crontabber",

@@ -7,8 +7,8 @@ import datetime as dt
 import sys
 
 from pyapp import reports
-from pyapp.cli.base import Context, out
-from pyapp.cli.reports_cmd import iso_date, positive
+from pyapp.cli.base import Context, out, whole_number
+from pyapp.cli.reports_cmd import iso_date
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,11 +27,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "processed_crashes, with COPY), then runs backfill_matviews over the days. The same --seed gives "
         "the same data, crash IDs included. Private fields carry 'piimarker' markers.",
     )
-    p.add_argument("--days", type=positive, default=30, help="number of days (default 30)")
+    p.add_argument("--days", type=whole_number(1), default=30, help="number of days (default 30)")
     p.add_argument(
-        "--per-day", type=positive, default=2000, metavar="M", help="crashes per day (default 2000)"
+        "--per-day", type=whole_number(1), default=2000, metavar="M", help="crashes per day (default 2000)"
     )
-    p.add_argument("--last-day-count", type=positive, metavar="M", help="crashes on the last day (default M)")
+    p.add_argument(
+        "--last-day-count", type=whole_number(1), metavar="M", help="crashes on the last day (default M)"
+    )
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     p.add_argument("--end-date", type=iso_date, metavar="DAY", help="last UTC day (default yesterday)")
     p.add_argument(

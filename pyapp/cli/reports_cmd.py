@@ -18,9 +18,6 @@ def iso_date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
-positive = whole_number(1)
-
-
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "reports",
@@ -65,7 +62,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--jobs",
-        type=positive,
+        type=whole_number(1),
         default=1,
         metavar="N",
         help="run up to N independent steps at once (default 1: one after another)",

@@ -13,7 +13,7 @@ import pytest
 from psycopg import sql as pgsql
 
 from pyapp import reports
-from pyapp.errors import UsageError
+from pyapp.errors import CrashstatsError, UsageError
 from tests.reports.conftest import LoadedDb
 
 FUNCTIONS = Path(__file__).resolve().parents[2] / "sql" / "functions"
@@ -187,7 +187,7 @@ def test_a_failed_step_stops_the_run_and_its_dependents_never_start(loaded: Load
         conn.execute("DELETE FROM raw_adi WHERE date = %s", (day,))
         conn.commit()
         try:
-            with pytest.raises(Exception, match="raw_adi has no rows") as info:
+            with pytest.raises(CrashstatsError, match="raw_adi has no rows") as info:
                 reports.run_day(
                     loaded.url,
                     day,
