@@ -15,6 +15,11 @@ reruns the 30 days of history reports too (after a change to the procedures). It
   * beside it the floor: one sequential count(*) GROUP BY signature over that day's reports
     partition (no parallel workers), measured in the same run; targets: total under 60 s and
     within 5x of the floor;
+  * the write floor: the day's rows of every table the chain fills, as the chain left them,
+    inserted again into empty copies of those tables with the same indexes (one INSERT per
+    table, in a transaction rolled back): what storing the results costs before anything is
+    read or computed, split between the period steps (reports_clean and the tables beside it,
+    which cron fills hour by hour) and the daily steps;
   * the time of each report page's view query over the 30 days (median of 3), beside the 50 ms
     ceiling.
 """
@@ -30,6 +35,7 @@ import time
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 from psycopg.rows import dict_row
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -37,6 +43,49 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from pyapp import migrate, reports
 from pyapp.demo import load
 from pyapp.embedded import EmbeddedCluster, free_port
+
+#: the tables the chain fills for a day, with the column that says which day a row belongs to:
+#: the period steps' (update_reports_duplicates, update_reports_clean; hourly under cron) ...
+PERIOD_OUTPUTS = (
+    ("reports_duplicates", "date_processed"),
+    ("reports_clean", "date_processed"),
+    ("reports_user_info", "date_processed"),
+    ("raw_crash_fields", "date_processed"),
+)
+#: ... and the daily steps'
+DAILY_OUTPUTS = (
+    ("product_adu", "adu_date"),
+    ("build_adu", "adu_date"),
+    ("tcbs", "report_date"),
+    ("tcbs_build", "report_date"),
+    ("tcbs_ranks", "end_date"),
+    ("crashes_by_user", "report_date"),
+    ("crashes_by_user_build", "report_date"),
+    ("home_page_graph", "report_date"),
+    ("home_page_graph_build", "report_date"),
+    ("crash_adu_by_build_signature", "adu_date"),
+    ("exploitability_reports", "report_date"),
+    ("exploitability_windows", "end_date"),
+    ("exploitability_window_days", "end_date"),
+    *(
+        (f"signature_summary_{name}", "report_date")
+        for name in (
+            "products",
+            "installations",
+            "uptime",
+            "os",
+            "process_type",
+            "architecture",
+            "flash_version",
+            "device",
+            "graphics",
+        )
+    ),
+    ("gccrashes", "report_date"),
+    ("explosiveness", "last_date"),
+    ("search_facet_days", "report_day"),
+    ("rank_compare", "report_date"),
+)
 
 CHAIN_CEILING = 60.0
 FLOOR_FACTOR = 5.0
@@ -182,6 +231,54 @@ def view_queries(conn: psycopg.Connection, day: dt.date) -> list[tuple[str, str,
     ]
 
 
+def write_floor(
+    url: str, day: dt.date, tables: tuple[tuple[str, str], ...]
+) -> list[tuple[str, int, int, float]]:
+    """(table, indexes, rows, seconds) for each table: the day's rows, copied aside first,
+    inserted into an empty table made LIKE the partition holding them (its columns, defaults and
+    indexes), in one transaction that is rolled back. A lower bound of storing them: the real
+    partitions also hold other days, so their indexes are larger."""
+    results = []
+    with psycopg.connect(url) as conn:
+        conn.execute("SET TimeZone = 'UTC'")
+        for table, column in tables:
+            where = sql.SQL("{col} >= %s AND {col} < %s").format(col=sql.Identifier(column))
+            bounds = (day, day + dt.timedelta(days=1))
+            conn.execute(
+                sql.SQL("CREATE TEMP TABLE wf_src AS SELECT * FROM {t} WHERE ").format(
+                    t=sql.Identifier(table)
+                )
+                + where,
+                bounds,
+            )
+            holder = conn.execute(
+                sql.SQL("SELECT tableoid::regclass::text FROM {t} WHERE ").format(t=sql.Identifier(table))
+                + where
+                + sql.SQL(" LIMIT 1"),
+                bounds,
+            ).fetchone()
+            rows = 0
+            seconds = 0.0
+            indexes = 0
+            if holder is not None:
+                conn.execute(
+                    sql.SQL("CREATE TABLE wf_copy (LIKE {t} INCLUDING ALL)").format(
+                        t=sql.Identifier(holder[0])
+                    )
+                )
+                indexes = conn.execute(
+                    "SELECT count(*) FROM pg_index WHERE indrelid = 'wf_copy'::regclass"
+                ).fetchone()[0]
+                started = time.perf_counter()
+                rows = conn.execute("INSERT INTO wf_copy SELECT * FROM wf_src").rowcount
+                seconds = time.perf_counter() - started
+                conn.execute("DROP TABLE wf_copy")
+            conn.execute("DROP TABLE wf_src")
+            results.append((table, indexes, rows, seconds))
+        conn.rollback()
+    return results
+
+
 def loaded_day(url: str, crashes: int) -> dt.date | None:
     """The big day of crashes already loaded: the last day with at least 99% of `crashes`
     reports (a duplicate submitted seconds after a crash near midnight lands on the next day)."""
@@ -297,6 +394,23 @@ def main() -> int:
                     f"  of which update_tcbs_ranks, windows ending {end} by {range_type} date:"
                     f" {time.perf_counter() - started:.2f} s"
                 )
+
+            say("\nwrite floor: the day's rows of each table the chain fills, inserted into an empty copy")
+            say("with the same indexes (one INSERT each, rolled back):")
+            written = {}
+            for part, tables in (("period steps", PERIOD_OUTPUTS), ("daily steps", DAILY_OUTPUTS)):
+                results = write_floor(url, day, tables)
+                for table, indexes, count, seconds in results:
+                    if count:
+                        say(f"  {table:42s} {seconds:8.2f} s  {count:8d} rows, {indexes} indexes")
+                written[part] = sum(seconds for _, _, _, seconds in results)
+                say(f"  {'= ' + part:42s} {written[part]:8.2f} s")
+            all_written = sum(written.values())
+            say(
+                f"  write floor {all_written:.2f} s = {all_written / floor:.1f}x the floor (daily steps"
+                f" alone {written['daily steps'] / floor:.1f}x); the chain took {total / all_written:.1f}x"
+                " the write floor"
+            )
 
             say(
                 f"\nreport views at {args.history_days + 1} days of data (median of 3 runs; ceiling "
