@@ -1,7 +1,9 @@
 -- apply_weekly_partition_registry(p_tablename text, p_partname text DEFAULT NULL) -> integer
 -- Gives a weekly partition of a report_partition_info table what the registry asks for: one
--- UNIQUE index per `keys` element, one index per `indexes` element ("a,b" = two columns) and
--- the `fkeys` clauses, where a table named <t>_WEEKNUM means the partition of <t> for the same
+-- UNIQUE index per `keys` element, one index per `indexes` element ("a,b" = two columns, a btree;
+-- "brin:a" = a BRIN index, for a column that grows with the rows, such as the time a crash was
+-- processed: it costs next to nothing per row where a btree costs microseconds) and the `fkeys`
+-- clauses, where a table named <t>_WEEKNUM means the partition of <t> for the same
 -- week (found through the catalog, created when missing). Only what is missing is created, so
 -- it also finishes partitions pg_partman made; a copy of a parent's index that took the name of
 -- a registry index is renamed out of its way. p_partname NULL = every partition of the table
@@ -18,6 +20,7 @@ DECLARE
     v_cols     text;
     v_created  integer := 0;
     v_element  text;
+    v_method   text;
     v_info     record;
     v_match    text[];
     v_name     text;
@@ -85,10 +88,18 @@ BEGIN
                                partition_object_name(v_part.partition_name,
                                                      regexp_replace(v_parent_index, '^' || p_tablename || '_', ''), 'idx'));
             END IF;
+            -- "method:columns"; no prefix = btree
+            v_method := coalesce(lower(btrim((regexp_match(v_element, '^\s*([A-Za-z]+)\s*:'))[1])), 'btree');
+            IF v_method NOT IN ('btree', 'brin') THEN
+                RAISE EXCEPTION 'apply_weekly_partition_registry: index "%" of % asks for the index method %, which the registry does not make',
+                                v_element, p_tablename, v_method
+                    USING ERRCODE = 'invalid_parameter_value',
+                          HINT = 'write indexes elements as columns (a btree) or brin:columns';
+            END IF;
             CONTINUE WHEN to_regclass(format('public.%I', v_name)) IS NOT NULL;
             SELECT string_agg(quote_ident(btrim(c)), ', ' ORDER BY n) INTO v_cols
-              FROM unnest(string_to_array(v_element, ',')) WITH ORDINALITY AS t(c, n);
-            EXECUTE format('CREATE INDEX %I ON %I (%s)', v_name, v_part.partition_name, v_cols);
+              FROM unnest(string_to_array(regexp_replace(v_element, '^\s*[A-Za-z]+\s*:', ''), ',')) WITH ORDINALITY AS t(c, n);
+            EXECUTE format('CREATE INDEX %I ON %I USING %I (%s)', v_name, v_part.partition_name, v_method, v_cols);
             v_created := v_created + 1;
         END LOOP;
 
@@ -138,4 +149,4 @@ BEGIN
 END;
 $$;
 COMMENT ON FUNCTION apply_weekly_partition_registry(text, text) IS
-'Creates the report_partition_info keys (UNIQUE indexes), indexes and WEEKNUM foreign keys a weekly partition lacks (one partition, or the table''s unfinished ones when NULL); returns how many it created. Called by partition creation for both engines; rerun-safe.';
+'Creates the report_partition_info keys (UNIQUE indexes), indexes (btree, or BRIN for brin:columns) and WEEKNUM foreign keys a weekly partition lacks (one partition, or the table''s unfinished ones when NULL); returns how many it created. Called by partition creation for both engines; rerun-safe.';

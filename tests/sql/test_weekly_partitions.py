@@ -153,6 +153,41 @@ def test_long_registry_elements_get_distinct_names(sql: psycopg.Connection) -> N
     assert len(long_a) == len(long_b) == 63 and long_a != long_b
 
 
+def test_brin_elements_make_brin_indexes_and_unknown_methods_are_refused(
+    sql: psycopg.Connection, engine: str
+) -> None:
+    created(sql, 0, "2026-11-25Z")
+    week = dt.date(2026, 11, 23)
+    for table in ("reports_clean", "raw_crash_fields"):
+        part = partition_of(sql, table, week)
+        on_date = [
+            (r["indexname"], r["indexdef"])
+            for r in sql.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", (part,))
+            if r["indexdef"].endswith("(date_processed)")
+        ]
+        # the day's range: one BRIN index, no btree on date_processed alone
+        assert on_date == [
+            (
+                f"{part}_brin_date_processed_idx",
+                f"CREATE INDEX {part}_brin_date_processed_idx ON public.{part} USING brin (date_processed)",
+            )
+        ]
+    # a btree element beside it is still a btree
+    clean = partition_of(sql, "reports_clean", week)
+    assert scalar(
+        sql,
+        "SELECT indexdef FROM pg_indexes WHERE indexname = %s",
+        (f"{clean}_product_version_id_date_processed_idx",),
+    ).endswith("USING btree (product_version_id, date_processed)")
+    # a method the registry does not make is refused, with the element named
+    sql.execute(
+        "UPDATE report_partition_info SET indexes = indexes || '{hash:uuid}'"
+        " WHERE table_name = 'reports_clean'"
+    )
+    with pytest.raises(psycopg.errors.InvalidParameterValue, match='index "hash:uuid" of reports_clean'):
+        sql.execute("SELECT apply_weekly_partition_registry('reports_clean', %s)", (clean,))
+
+
 def test_inserts_land_in_the_partition_of_their_week(sql: psycopg.Connection, engine: str) -> None:
     created(sql, 1, "2026-11-29Z")
     for uuid, when in [
