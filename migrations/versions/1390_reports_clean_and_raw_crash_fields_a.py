@@ -36,14 +36,13 @@ def _swap(op: Any, old: str, new: str) -> None:
             "UPDATE report_partition_info SET indexes = array_replace(indexes, %s, %s) WHERE table_name = %s",
             (old, new, table),
         )
-        partitions = conn.execute(
-            "SELECT partition_name FROM weekly_partitions WHERE table_name = %s AND NOT is_default", (table,)
+        drops = conn.execute(
+            "SELECT format('DROP INDEX IF EXISTS public.%%I',"
+            " partition_object_name(partition_name, %s, 'idx'))"
+            " FROM weekly_partitions WHERE table_name = %s AND NOT is_default",
+            (old, table),
         ).fetchall()
-        for (partition,) in partitions:
-            (statement,) = conn.execute(
-                "SELECT format('DROP INDEX IF EXISTS public.%%I', partition_object_name(%s, %s, 'idx'))",
-                (partition, old),
-            ).fetchone()
+        for (statement,) in drops:
             conn.execute(statement)
         conn.execute("SELECT apply_weekly_partition_registry(%s)", (table,))
 

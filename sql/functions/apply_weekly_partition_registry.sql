@@ -89,7 +89,8 @@ BEGIN
                                                      regexp_replace(v_parent_index, '^' || p_tablename || '_', ''), 'idx'));
             END IF;
             -- "method:columns"; no prefix = btree
-            v_method := coalesce(lower(btrim((regexp_match(v_element, '^\s*([A-Za-z]+)\s*:'))[1])), 'btree');
+            v_match := regexp_match(v_element, '^\s*(?:([A-Za-z]+)\s*:)?(.*)$');
+            v_method := coalesce(lower(v_match[1]), 'btree');
             IF v_method NOT IN ('btree', 'brin') THEN
                 RAISE EXCEPTION 'apply_weekly_partition_registry: index "%" of % asks for the index method %, which the registry does not make',
                                 v_element, p_tablename, v_method
@@ -98,7 +99,7 @@ BEGIN
             END IF;
             CONTINUE WHEN to_regclass(format('public.%I', v_name)) IS NOT NULL;
             SELECT string_agg(quote_ident(btrim(c)), ', ' ORDER BY n) INTO v_cols
-              FROM unnest(string_to_array(regexp_replace(v_element, '^\s*[A-Za-z]+\s*:', ''), ',')) WITH ORDINALITY AS t(c, n);
+              FROM unnest(string_to_array(v_match[2], ',')) WITH ORDINALITY AS t(c, n);
             EXECUTE format('CREATE INDEX %I ON %I USING %I (%s)', v_name, v_part.partition_name, v_method, v_cols);
             v_created := v_created + 1;
         END LOOP;

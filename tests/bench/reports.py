@@ -242,39 +242,28 @@ def write_floor(
     with psycopg.connect(url) as conn:
         conn.execute("SET TimeZone = 'UTC'")
         for table, column in tables:
-            where = sql.SQL("{col} >= %s AND {col} < %s").format(col=sql.Identifier(column))
-            bounds = (day, day + dt.timedelta(days=1))
-            conn.execute(
-                sql.SQL("CREATE TEMP TABLE wf_src AS SELECT * FROM {t} WHERE ").format(
-                    t=sql.Identifier(table)
-                )
-                + where,
-                bounds,
+            day_rows = sql.SQL("FROM {t} WHERE {col} >= %s AND {col} < %s").format(
+                t=sql.Identifier(table), col=sql.Identifier(column)
             )
+            bounds = (day, day + dt.timedelta(days=1))
+            # the partition holding the day (the table itself when it is not partitioned)
             holder = conn.execute(
-                sql.SQL("SELECT tableoid::regclass::text FROM {t} WHERE ").format(t=sql.Identifier(table))
-                + where
-                + sql.SQL(" LIMIT 1"),
-                bounds,
+                sql.SQL("SELECT tableoid::regclass::text {} LIMIT 1").format(day_rows), bounds
             ).fetchone()
-            rows = 0
-            seconds = 0.0
-            indexes = 0
-            if holder is not None:
-                conn.execute(
-                    sql.SQL("CREATE TABLE wf_copy (LIKE {t} INCLUDING ALL)").format(
-                        t=sql.Identifier(holder[0])
-                    )
-                )
-                indexes = conn.execute(
-                    "SELECT count(*) FROM pg_index WHERE indrelid = 'wf_copy'::regclass"
-                ).fetchone()[0]
-                started = time.perf_counter()
-                rows = conn.execute("INSERT INTO wf_copy SELECT * FROM wf_src").rowcount
-                seconds = time.perf_counter() - started
-                conn.execute("DROP TABLE wf_copy")
-            conn.execute("DROP TABLE wf_src")
-            results.append((table, indexes, rows, seconds))
+            if holder is None:
+                results.append((table, 0, 0, 0.0))
+                continue
+            conn.execute(sql.SQL("CREATE TEMP TABLE wf_src AS SELECT * {}").format(day_rows), bounds)
+            conn.execute(
+                sql.SQL("CREATE TABLE wf_copy (LIKE {t} INCLUDING ALL)").format(t=sql.Identifier(holder[0]))
+            )
+            indexes = conn.execute(
+                "SELECT count(*) FROM pg_index WHERE indrelid = 'wf_copy'::regclass"
+            ).fetchone()[0]
+            started = time.perf_counter()
+            rows = conn.execute("INSERT INTO wf_copy SELECT * FROM wf_src").rowcount
+            results.append((table, indexes, rows, time.perf_counter() - started))
+            conn.execute("DROP TABLE wf_copy, wf_src")
         conn.rollback()
     return results
 
