@@ -6,8 +6,12 @@ gunicorn servers with the same configuration (2 workers, sync by default): the c
 committed with its queue row before the answer) and the ceiling (tests/bench/collector/
 ceiling.py: read the body, write it to one file, fsync, answer). N concurrent clients post
 realistic crashes as Crashpad sends them (300 KB minidump, 40 annotations, gzip, chunked).
-Runs are interleaved (collector and ceiling alternately, 8 then 32 clients) and each figure is
-the median of the runs. It prints crashes/s and p50/p99 latency beside the ceiling.
+A third server, the floor (tests/bench/collector/floor.py), is the ceiling plus the two steps
+no collector can leave out, done the cheapest way: inflating the gzip body and committing one
+row to PostgreSQL before the answer (``--no-floor`` skips it). Its rate is an upper bound of any
+collector's on this machine. Runs are interleaved (the servers in turn, 8 then 32 clients) and
+each figure is the median of the runs. It prints crashes/s and p50/p99 latency beside the
+ceiling, and the floor's rate as a share of the ceiling's.
 
 ``--levers`` first prints the per-crash cost of each step in this process (body encodings,
 multipart parsers, gunzip libraries, hashing, durable writes, the database transaction), the
@@ -225,6 +229,16 @@ def run_benchmark(args: argparse.Namespace) -> None:
         )
         servers.append(ceiling)
         targets = {"collector": collector, "ceiling": ceiling}
+        if not args.no_floor:
+            from tests.bench.collector.floor import create_table
+
+            create_table(url)
+            floor_env = {**ceiling_env, "DATABASE_URL": url}
+            floor = Server(
+                "tests.bench.collector.floor:app", floor_env, args.workers, args.threads, work / "floor.log"
+            )
+            servers.append(floor)
+            targets["floor"] = floor
         requests = {name: [crashpad_request(c, s.port, rng) for c in crashes] for name, s in targets.items()}
         size = sum(len(r) for r in requests["collector"]) // len(requests["collector"])
         print(f"# {len(crashes)} distinct crashes, {size} bytes on the wire each (gzip, chunked)", flush=True)
@@ -239,7 +253,8 @@ def run_benchmark(args: argparse.Namespace) -> None:
             load(server.port, requests[name], 2, 1.0)
         for run in range(args.runs):
             for clients in args.clients:
-                for name in ("collector", "ceiling") if run % 2 == 0 else ("ceiling", "collector"):
+                names = list(targets)
+                for name in names if run % 2 == 0 else names[::-1]:
                     # every run starts on an empty day; the last run's files are moved aside,
                     # not deleted (see set_aside)
                     set_aside(dumps, ceiling_dir, work / "done")
@@ -260,26 +275,28 @@ def run_benchmark(args: argparse.Namespace) -> None:
                         flush=True,
                     )
         print()
+        floor_head = " floor crashes/s | floor / ceiling |" if "floor" in targets else ""
         print(
             "| clients | collector crashes/s | p50 ms | p99 ms "
-            "| ceiling crashes/s | p50 ms | p99 ms | ratio |"
+            f"| ceiling crashes/s | p50 ms | p99 ms | ratio |{floor_head}"
         )
-        print("|---|---|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|---|" + ("---|---|" if floor_head else ""))
         for clients in args.clients:
-            row = []
-            for name in ("collector", "ceiling"):
+            row = {}
+            for name in targets:
                 mine = [r for r in results if r.target == name and r.clients == clients]
-                row.append(
-                    (
-                        statistics.median(r.rate for r in mine),
-                        statistics.median(r.pct(50) for r in mine),
-                        statistics.median(r.pct(99) for r in mine),
-                    )
+                row[name] = (
+                    statistics.median(r.rate for r in mine),
+                    statistics.median(r.pct(50) for r in mine),
+                    statistics.median(r.pct(99) for r in mine),
                 )
-            (c_rate, c50, c99), (x_rate, x50, x99) = row
+            (c_rate, c50, c99), (x_rate, x50, x99) = row["collector"], row["ceiling"]
+            floor_cells = (
+                f" {row['floor'][0]:.1f} | {100 * row['floor'][0] / x_rate:.0f}% |" if floor_head else ""
+            )
             print(
                 f"| {clients} | {c_rate:.1f} | {c50:.1f} | {c99:.1f} | {x_rate:.1f} | {x50:.1f} | {x99:.1f} "
-                f"| {100 * c_rate / x_rate:.0f}% |"
+                f"| {100 * c_rate / x_rate:.0f}% |{floor_cells}"
             )
         errors = sum(r.errors for r in results)
         print(f"\n# failed requests: {errors}")
@@ -300,6 +317,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int, nargs="+", default=[8, 32])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (>1: gthread)")
+    parser.add_argument(
+        "--no-floor",
+        action="store_true",
+        help="skip the floor (floor.py: the ceiling plus inflating the body and committing one row)",
+    )
     parser.add_argument("--no-fsync-ceiling", action="store_true", help="a ceiling that does not fsync")
     parser.add_argument("--levers", action="store_true", help="print the per-step costs first")
     parser.add_argument("--dir", default=None, help="where to put the database and the dumps (default: tmp)")
