@@ -47,7 +47,7 @@ from psycopg.types.json import Jsonb  # noqa: E402
 from pyapp import jsonfast, migrate, partitions  # noqa: E402
 from pyapp.db import Database  # noqa: E402
 from pyapp.embedded import EmbeddedCluster, free_port  # noqa: E402
-from tests.bench.common import cpu_by_title, cpu_seconds, postgres_background_seconds, process_tree  # noqa: E402
+from tests.bench.common import cpu_by_title, postgres_background_seconds, process_tree  # noqa: E402
 from tests.processor import synthetic  # noqa: E402
 
 TABLES = ("reports", "processed_crashes", "missing_symbols")
@@ -142,8 +142,8 @@ def run_processor(
 ) -> dict[str, object]:
     env = processor_env(url, work, batch)
     db_pids = process_tree(cluster.running_pid() or 0)
-    db_before = cpu_seconds(db_pids)
     titles_before = cpu_by_title(db_pids)
+    db_before = sum(titles_before.values())
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
     done = subprocess.run(
@@ -170,9 +170,9 @@ def run_processor(
     processor_cpu = (children.ru_utime + children.ru_stime) - (
         children_before.ru_utime + children_before.ru_stime
     )
-    db_pids = process_tree(cluster.running_pid() or 0)
-    db_cpu = cpu_seconds(db_pids) - db_before
-    background = postgres_background_seconds(titles_before, cpu_by_title(db_pids))
+    titles_after = cpu_by_title(process_tree(cluster.running_pid() or 0))
+    db_cpu = sum(titles_after.values()) - db_before
+    background = postgres_background_seconds(titles_before, titles_after)
     return {
         "workers": workers,
         "stored": stored,
