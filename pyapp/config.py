@@ -206,7 +206,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DATABASE_ENGINE", "django_engine", None, "Django engine name from the seed; must be PostgreSQL"),
     Setting("CRASHSTATS_DB_POOL_MIN", "int", 1, "connections kept open per process"),
     Setting("CRASHSTATS_DB_POOL_MAX", "int", 10, "largest connection pool per process"),
-    Setting("CRASHSTATS_DB_CONNECT_TIMEOUT", "int", 10, "seconds to wait for a database connection"),
+    Setting(
+        "CRASHSTATS_DB_CONNECT_TIMEOUT",
+        "int",
+        5,
+        "seconds to wait for a database connection (libpq counts below 2 as 2); the collector also "
+        "asks this long again for the outcome of a commit whose answer was lost",
+    ),
+    Setting(
+        "CRASHSTATS_DB_READ_TIMEOUT",
+        "float",
+        5.0,
+        "seconds the collector and the web wait for PostgreSQL's answer to a statement before the "
+        "connection is given up (pages: on top of CRASHSTATS_WEB_STATEMENT_TIMEOUT; 0: no limit)",
+    ),
     # --- the embedded PostgreSQL (used when no database is configured) ------------------
     Setting("CRASHSTATS_PG_PORT", "int", 54320, "TCP port of the embedded PostgreSQL on 127.0.0.1"),
     Setting("CRASHSTATS_PG_BINDIR", "str", None, "directory holding initdb/pg_ctl (default: search)"),
@@ -216,6 +229,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DEFAULT_PRODUCT", "str", "KillerApp", "product shown at /"),
     Setting("SECRET_KEY", "secret", None, "key signing sessions and CSRF tokens"),
     Setting("SESSION_COOKIE_SECURE", "bool", False, "send session cookies over HTTPS only"),
+    Setting(
+        "CRASHSTATS_PUBLIC_SCRUBBED_COMMENTS",
+        "bool",
+        False,
+        "show user comments to everyone with addresses, URLs and home paths scrubbed (Socorro 2015);"
+        " off: only view_pii sees them",
+    ),
     # --- accounts, admin and API (issue 9) ------------------------------------------------
     Setting("SESSION_COOKIE_AGE", "int", 1209600, "seconds a sign-in lasts (default 14 days)"),
     Setting("CRASHSTATS_LOGIN_MAX_FAILURES", "int", 5, "failed sign-ins of an e-mail before it is blocked"),
@@ -226,6 +246,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CACHE_LOCATION", "list", [], "memcached servers, host:port, comma-separated"),
     Setting("CACHE_KEY_PREFIX", "str", "socorro", "prefix of every memcached key"),
     Setting("CACHE_MIDDLEWARE", "bool", True, "cache rendered pages"),
+    Setting(
+        "CRASHSTATS_CACHE_TIMEOUT",
+        "float",
+        0.25,
+        "seconds the web waits to connect to memcached and for its answer; past it the page is "
+        "served uncached and memcached left alone for 5 s",
+    ),
     Setting(
         "CACHE_BACKEND", "str", None, "Django cache backend from the seed (memcached implied)", ignored=True
     ),
@@ -285,6 +312,25 @@ SETTINGS: tuple[Setting, ...] = (
         "CRASHSTATS_DUMP_S3_PREFIX", "str", "", "key prefix in that bucket: {prefix}/v1/{dump_name}/{id}"
     ),
     Setting("CRASHSTATS_DUMP_S3_REGION", "str", None, "region of that bucket (default: boto3's own)"),
+    Setting(
+        "CRASHSTATS_S3_CONNECT_TIMEOUT",
+        "float",
+        2.0,
+        "seconds every S3 client (dump store, symbols) waits to connect, per attempt",
+    ),
+    Setting(
+        "CRASHSTATS_S3_READ_TIMEOUT",
+        "float",
+        5.0,
+        "seconds every S3 client waits for an answer (or to send more of a body), per attempt",
+    ),
+    Setting(
+        "CRASHSTATS_S3_MAX_ATTEMPTS",
+        "int",
+        2,
+        "attempts of one S3 request, the first included: a hung S3 costs a request at most "
+        "attempts x (connect + read timeout) plus ~1 s of backoff",
+    ),
     Setting("CRASHSTATS_COLLECTOR_MAX_BODY", "size", 25 * 1024**2, "largest request body as sent (413 over)"),
     Setting(
         "CRASHSTATS_COLLECTOR_MAX_UNCOMPRESSED",
@@ -300,6 +346,14 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("CRASHSTATS_COLLECTOR_MAX_PARTS", "int", 256, "most multipart parts in one crash report"),
     Setting(
+        "CRASHSTATS_COLLECTOR_DEDUP_WINDOW",
+        "int",
+        86400,
+        "seconds during which a crash report identical to one already stored (same dumps, same "
+        "annotations) is answered with the first report's CrashID instead of being stored again "
+        "(0: every report is stored)",
+    ),
+    Setting(
         "CRASHSTATS_THROTTLE_RULES",
         "str",
         "socorro",
@@ -310,6 +364,13 @@ SETTINGS: tuple[Setting, ...] = (
         "secret_list",
         [],
         "Auth-Token values that may submit crashes with their own crash ID (uuid) or json_dump",
+    ),
+    Setting(
+        "CRASHSTATS_COLLECTOR_REPLACE_TOKENS",
+        "secret_list",
+        [],
+        "Auth-Token values that may also replace a stored crash by sending its crash ID again"
+        " (other tokens get 409 Discarded=duplicate_crash_id)",
     ),
     # --- partition maintenance (issue 3; read by setup admin, `partitions`, the cron jobs)
     Setting(
@@ -352,7 +413,11 @@ SETTINGS: tuple[Setting, ...] = (
         "due jobs one tick runs at once, each once the due jobs it depends on have finished",
     ),
     Setting(
-        "CRASHSTATS_HTTP_TIMEOUT", "int", 30, "seconds jobs wait for an HTTP server (ADI, Bugzilla, ...)"
+        "CRASHSTATS_HTTP_TIMEOUT",
+        "int",
+        30,
+        "seconds jobs and the processor's Elasticsearch store wait to connect to an HTTP server and "
+        "for each read of its answer (ADI, Bugzilla, release metadata, webhooks, Elasticsearch)",
     ),
     Setting(
         "CRASHSTATS_ADI_SOURCE",
@@ -450,6 +515,14 @@ SETTINGS: tuple[Setting, ...] = (
         "claims of one crash after which the stackwalker is no longer run on it (workers died on it)",
     ),
     Setting(
+        "CRASHSTATS_REPORTS_LIVE_INTERVAL",
+        "float",
+        20.0,
+        "seconds between a processor worker's calls of update_reports_live, which counts the crashes "
+        "processed since in the live reports (docs/live-reports.md); 0: leave it to the reports-live "
+        "job or `crashstats reports live`",
+    ),
+    Setting(
         "CRASHSTATS_PROCESSOR_DELIVERY_DELAY",
         "int",
         600,
@@ -480,6 +553,20 @@ SETTINGS: tuple[Setting, ...] = (
         "list",
         [],
         "symbol servers (Tecken protocol: <url>/<debug_file>/<debug_id>/<file>.sym), comma-separated",
+    ),
+    Setting(
+        "CRASHSTATS_SYMBOLS_DOWNLOAD_TIMEOUT",
+        "int",
+        30,
+        "seconds the stackwalker may spend on one symbol file download from CRASHSTATS_SYMBOLS_URLS "
+        "(a hung symbol server costs each module this long, never the whole stackwalker timeout)",
+    ),
+    Setting(
+        "CRASHSTATS_PROCESSOR_DB_READ_TIMEOUT",
+        "float",
+        60.0,
+        "seconds a processor worker waits for PostgreSQL's answer to a statement before it drops "
+        "the connection, gives its crashes back and reconnects (0: no limit)",
     ),
     Setting(
         "CRASHSTATS_SYMBOLS_CACHE",

@@ -12,7 +12,7 @@ import contextlib
 import logging
 import os
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, LiteralString
 
 import psycopg
@@ -60,8 +60,45 @@ def _connection_hint(message: str) -> str | None:
     return None
 
 
+class ReadTimeout(psycopg.OperationalError):
+    """PostgreSQL did not answer a statement within the connection's read timeout; the
+    connection was closed (what the server did with the statement is unknown)."""
+
+
+class TimedConnection(psycopg.Connection):
+    """A connection that waits at most ``read_timeout`` seconds for any answer of the server.
+
+    psycopg waits for the server in :meth:`wait` (statements, COMMIT, the pool's checks); a
+    server or network that accepts and never answers would hold the caller forever. Past the
+    timeout the connection is closed (the pool then drops it) and :class:`ReadTimeout` raised.
+    Waits that name their own timeout (``notifies(timeout=...)``) keep it.
+    """
+
+    #: seconds; None or 0: wait as long as it takes (set by :func:`connect` and the pools)
+    read_timeout: float | None = None
+
+    def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
+        if timeout is not None or not self.read_timeout:
+            return super().wait(gen, interval, timeout)
+        try:
+            return super().wait(gen, interval, self.read_timeout)
+        except psycopg.errors._WaitTimeout:
+            self.pgconn.finish()  # the answer may still come: nothing may read it as the next one
+            raise ReadTimeout(f"PostgreSQL did not answer within {self.read_timeout:g} s") from None
+
+
+def _set_read_timeout(seconds: float | None) -> Callable[[psycopg.Connection], None]:
+    def configure(conn: psycopg.Connection) -> None:
+        conn.read_timeout = seconds or None  # type: ignore[attr-defined]
+
+    return configure
+
+
 def translate(exc: psycopg.Error) -> errors.DatabaseError:
     """The project exception for a psycopg error, with PostgreSQL's message and hint."""
+    if isinstance(exc, ReadTimeout):
+        hint = "the database or the network to it hangs; CRASHSTATS_DB_READ_TIMEOUT bounds the wait"
+        return errors.DatabaseUnavailable(str(exc), hint=hint)
     sqlstate = exc.sqlstate
     diag = exc.diag
     message = diag.message_primary or str(exc).strip() or type(exc).__name__
@@ -125,11 +162,18 @@ def to_libpq_url(url: str) -> str:
 
 
 def connect(
-    url: str, *, component: str = "cli", autocommit: bool = False, timeout: int = 10
+    url: str,
+    *,
+    component: str = "cli",
+    autocommit: bool = False,
+    timeout: int = 10,
+    read_timeout: float | None = None,
 ) -> psycopg.Connection:
-    """One connection outside the pool (for admin tasks); errors mapped."""
+    """One connection outside the pool (for admin tasks); errors mapped. ``timeout``: seconds
+    to connect; ``read_timeout``: seconds any statement may wait for the server's answer
+    (None: no limit, as the long report steps need)."""
     with wrap_exceptions():
-        return psycopg.connect(
+        conn = TimedConnection.connect(
             to_libpq_url(url),
             autocommit=autocommit,
             row_factory=dict_row,
@@ -137,6 +181,8 @@ def connect(
             connect_timeout=timeout,
             prepare_threshold=_prepare_threshold(),
         )
+    conn.read_timeout = read_timeout or None
+    return conn
 
 
 class Database:
@@ -144,7 +190,9 @@ class Database:
 
     ``fetch_all``/``fetch_one``/``fetch_value``/``execute`` each run in their own transaction;
     ``transaction()`` hands out one connection for several statements that must commit
-    together. With ``autocommit=True`` (hot paths), ``connection()`` runs each statement as its
+    together. ``connect_timeout`` bounds the wait for a connection, ``read_timeout`` (None: no
+    limit) the wait for each answer of the server (:class:`TimedConnection`). With
+    ``autocommit=True`` (hot paths), ``connection()`` runs each statement as its
     own transaction in one round trip, without BEGIN/COMMIT. Queries use named parameters:
     ``db.fetch_all(QUERY, product="KillerApp")``.
     """
@@ -157,14 +205,18 @@ class Database:
         min_size: int = 1,
         max_size: int = 10,
         connect_timeout: int = 10,
+        read_timeout: float | None = None,
         autocommit: bool = False,
     ) -> None:
         self.url = to_libpq_url(url)
         self.component = component
         self.autocommit = autocommit
         self.connect_timeout = connect_timeout
+        self.read_timeout = read_timeout or None
         self._pool = ConnectionPool(
             self.url,
+            connection_class=TimedConnection,
+            configure=_set_read_timeout(self.read_timeout),
             min_size=min_size,
             max_size=max_size,
             open=False,

@@ -10,7 +10,8 @@ web pages (read):
   directory created on the way) fsynced, so a dump is either whole and durable or absent.
 * :class:`S3DumpStore`: boto3; keys ``{prefix}/v1/{dump_name}/{crash_id}`` plus
   ``{prefix}/v1/dump_names/{crash_id}`` (a JSON list), Socorro's scheme. The endpoint is
-  ``AWS_ENDPOINT_URL`` when set (MinIO, Ceph, moto), credentials boto3's usual chain.
+  ``AWS_ENDPOINT_URL`` when set (MinIO, Ceph, moto), credentials boto3's usual chain, timeouts
+  and attempts those of :mod:`pyapp.s3` (a hung S3 is a DumpStoreError within seconds).
 
 Writers stream large dumps into a :meth:`DumpStore.spool` file first (on the store's own
 filesystem for the fs store, so saving is a rename) and hand it to :meth:`DumpStore.save_dumps`,
@@ -36,6 +37,7 @@ from typing import IO, Any, BinaryIO
 from pyapp.config import Config
 from pyapp.crashid import date_from_crash_id, is_crash_id, strip_prefix
 from pyapp.errors import CrashstatsError
+from pyapp.s3 import S3Timeouts
 
 log = logging.getLogger(__name__)
 
@@ -415,17 +417,18 @@ class S3DumpStore(DumpStore):
         client: Any = None,
         endpoint_url: str | None = None,
         region: str | None = None,
+        timeouts: S3Timeouts | None = None,
     ) -> None:
         import boto3
-        from botocore.config import Config as BotoConfig
 
         self.bucket = bucket
         self.prefix = prefix.strip("/")
+        self.timeouts = timeouts or S3Timeouts()
         self.client = client or boto3.client(
             "s3",
             endpoint_url=endpoint_url or None,
             region_name=region or None,
-            config=BotoConfig(retries={"max_attempts": 3, "mode": "standard"}),
+            config=self.timeouts.boto_config(),
         )
 
     def __repr__(self) -> str:
@@ -550,6 +553,7 @@ def open_dump_store(config: Config) -> DumpStore:
             config["CRASHSTATS_DUMP_S3_PREFIX"] or "",
             endpoint_url=config["AWS_ENDPOINT_URL"],
             region=config["CRASHSTATS_DUMP_S3_REGION"],
+            timeouts=S3Timeouts.from_config(config),
         )
     root = config["filesystem__fs_root"] or (config.var_dir / "crashes")
     return FSDumpStore(root)

@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import psycopg
+
 from pyapp.db import Database, Row
 
 
@@ -24,14 +26,35 @@ class Check:
     message: str
 
 
-def create(db: Database, weeks: int, target: dt.datetime | None = None) -> list[str]:
-    """weekly_report_partitions(weeks, target or now()): the partitions created."""
-    rows = db.fetch_all(
-        "SELECT * FROM weekly_report_partitions(%(weeks)s, coalesce(%(target)s, now())) AS name",
-        weeks=weeks,
-        target=target,
-    )
-    return [r["name"] for r in rows]
+@dataclass(frozen=True)
+class Created:
+    """weekly_report_partitions(): the partitions it created, and one line (the WARNING it
+    raised, with its hint) per table it could not do; it did the other tables."""
+
+    partitions: list[str]
+    troubles: list[str]
+
+
+def create(db: Database, weeks: int, target: dt.datetime | None = None) -> Created:
+    """weekly_report_partitions(weeks, target or utc_now()): the partitions created, and the
+    tables it could not do."""
+    troubles: list[str] = []
+
+    def keep(diag: psycopg.errors.Diagnostic) -> None:
+        if diag.severity_nonlocalized == "WARNING" and diag.message_primary:
+            hint = f" (hint: {diag.message_hint})" if diag.message_hint else ""
+            troubles.append(diag.message_primary + hint)
+
+    with db.transaction() as conn:
+        conn.add_notice_handler(keep)
+        try:
+            rows = conn.execute(
+                "SELECT * FROM weekly_report_partitions(%(weeks)s, coalesce(%(target)s, utc_now())) AS name",
+                {"weeks": weeks, "target": target},
+            ).fetchall()
+        finally:
+            conn.remove_notice_handler(keep)
+    return Created([r["name"] for r in rows], troubles)
 
 
 #: weeks per transaction when backfilling: each transaction holds a lock on every partition and
@@ -76,7 +99,7 @@ def missing(db: Database, start: dt.date, end: dt.date, table: str | None = None
 def plan(db: Database, weeks: int, target: dt.datetime | None = None) -> list[Row]:
     """weekly_report_partitions_plan: the (table_name, week_begins, engine) create() would make."""
     return db.fetch_all(
-        "SELECT * FROM weekly_report_partitions_plan(%(weeks)s, coalesce(%(target)s, now()))",
+        "SELECT * FROM weekly_report_partitions_plan(%(weeks)s, coalesce(%(target)s, utc_now()))",
         weeks=weeks,
         target=target,
     )

@@ -53,6 +53,11 @@ COPY raw_crashes (uuid, raw_crash, date_processed) FROM STDIN;
 -- Bulk load of processed crash documents (demo generator, benchmarks).
 COPY processed_crashes (uuid, processed_crash, date_processed) FROM STDIN;
 
+-- name: copy_processed_crashes_with_dump
+-- Bulk load of processed crash documents with their stackwalker output kept apart, as the
+-- processor stores them (demo generator).
+COPY processed_crashes (uuid, processed_crash, json_dump, date_processed) FROM STDIN;
+
 -- name: copy_raw_adi
 -- Bulk load of Active Daily Installs in the seed's column order (demo generator, benchmarks).
 COPY raw_adi (adi_count, date, product_name, product_os_platform, product_os_version, product_version,
@@ -94,6 +99,10 @@ SELECT id, date_created, date_recently_completed, date_oldest_job_queued, avg_pr
   FROM server_status
  ORDER BY date_created DESC
  LIMIT %(limit)s;
+
+-- name: web_deferred_unknown_products
+-- Crashes stored but not processed because their product is not registered (the status page).
+SELECT product_name, crashes, first_submitted, last_submitted FROM deferred_unknown_products();
 
 -- name: web_supersearch_fields
 -- Super Search's field list (the search form, /api/SuperSearchFields/).

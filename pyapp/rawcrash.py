@@ -12,8 +12,12 @@ crashes, the processing_queue row. The statement runs while the dumps' fsyncs ar
 on; the transaction commits only once they are durable. If that transaction fails
 the dumps are removed again, so there is no raw crash without dumps and no queue row without
 its raw crash; the caller answers "try again" (503). When the connection is lost during the
-commit itself, the outcome is asked of the database again (for up to OUTCOME_WINDOW seconds):
-a crash that did commit is answered with its CrashID rather than stored twice by a retry.
+commit itself, the outcome is asked of the database again (for up to OUTCOME_WINDOW seconds,
+the collector: its connect timeout): a crash that did commit is answered with its CrashID rather
+than stored twice by a retry. Given the report's digest, the collector's write is idempotent on
+what the client sent (save_collected_crash): the same report sent again within the window (a
+client retrying after a timeout, whatever timed out where) gets the first crash's ID and stores
+nothing.
 """
 
 from __future__ import annotations
@@ -47,6 +51,10 @@ COLLECTOR_FIELDS = (
 )
 
 SAVE_RAW_CRASH = "SELECT save_raw_crash(%(crash_id)s, %(raw_crash)s, %(submitted)s, %(queue)s) AS new"
+SAVE_COLLECTED_CRASH = (
+    "SELECT save_collected_crash(%(crash_id)s, %(raw_crash)s, %(submitted)s, %(queue)s, %(digest)s, "
+    "%(window)s) AS crash_id"
+)
 RAW_CRASH_STORED = "SELECT raw_crash_date(%(crash_id)s) IS NOT NULL AS stored"
 
 #: how long a collector looks for the outcome of a commit whose answer was lost (e.g. the
@@ -98,21 +106,31 @@ def save_crash(
     dumps: Mapping[str, DumpData],
     queue: bool,
     new_id: bool = True,
-) -> None:
-    """Store the dumps, then the raw crash and its queue row; all of it or nothing.
+    digest: bytes | None = None,
+    window: dt.timedelta | None = None,
+    outcome_window: float = OUTCOME_WINDOW,
+) -> str:
+    """Store the dumps, then the raw crash and its queue row; all of it or nothing. Returns the
+    crash ID the crash is stored under.
 
     ``new_id``: the crash ID was just made, so no earlier copy of this crash exists and a
     failure may remove every dump of it. For a client-supplied ID (a resubmission) dumps are
     left in place on failure: they may be the ones an earlier raw crash row refers to.
-    Raises StorageUnavailable.
+    ``digest`` (with a ``window``): the report's digest; when a report with the same digest
+    was stored within the window, nothing is stored (the dumps just written are removed) and
+    that first crash's ID is returned (save_collected_crash). ``outcome_window``: seconds to
+    ask again whether a commit whose answer was lost went through. Raises StorageUnavailable.
     """
     params = {
         "crash_id": crash_id,
         "raw_crash": Jsonb(raw_crash, dumps=jsonfast.dumps),
         "submitted": submitted,
         "queue": queue,
+        "digest": digest if window else None,
+        "window": window,
     }
     sent = False
+    stored_as = crash_id
     try:
         # one transaction: the raw crash and its queue row commit together or not at all. The
         # statement runs while the dumps' fsyncs go on (store.saving); the COMMIT is sent only
@@ -121,7 +139,11 @@ def save_crash(
             try:
                 with store.saving(crash_id, dumps):
                     sent = True
-                    conn.execute(SAVE_RAW_CRASH, params)
+                    if params["digest"] is None:
+                        conn.execute(SAVE_RAW_CRASH, params)
+                    else:
+                        row = conn.execute(SAVE_COLLECTED_CRASH, params).fetchone()
+                        stored_as = str(row["crash_id"])
             except DumpStoreError as exc:
                 log.error("crash %s: dump store failed: %s", crash_id, exc)
                 raise StorageUnavailable(f"dump store: {exc}") from exc
@@ -139,10 +161,10 @@ def save_crash(
             exc,
         )
         if outcome_unknown:
-            stored = _committed(db, crash_id)
+            stored = _committed(db, crash_id, outcome_window)
             if stored:
                 log.warning("crash %s: the commit did go through (checked after the error)", crash_id)
-                return
+                return crash_id
             if stored is None:
                 log.error("crash %s: outcome still unknown; its dumps are kept", crash_id)
             else:
@@ -153,6 +175,14 @@ def save_crash(
             except Exception:  # the crash is refused anyway; its dumps are orphans now
                 log.exception("crash %s: could not remove the dumps of the refused crash", crash_id)
         raise StorageUnavailable(f"database: {exc}") from exc
+    if stored_as != crash_id:
+        log.info("crash report already stored as %s (sent again): not stored as %s", stored_as, crash_id)
+        if new_id:
+            try:
+                store.delete_dumps(crash_id, list(dumps))
+            except Exception:  # nothing refers to them: orphans, harmless
+                log.exception("crash %s: could not remove the dumps of a report sent again", crash_id)
+    return stored_as
 
 
 def _committed(db: Database, crash_id: str, window: float = OUTCOME_WINDOW) -> bool | None:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import psycopg
+from psycopg.rows import dict_row, tuple_row
 
 from pyapp import db, parallel
 
@@ -134,3 +135,35 @@ def run_day(
         thread_name="report-step",
     )
     return timings
+
+
+#: one call of the live reports' counter (docs/live-reports.md)
+COUNT_LIVE = "SELECT update_reports_live(%(limit)s)"
+
+
+def count_live(conn: psycopg.Connection, limit: int = 20000) -> int | None:
+    """Count the crashes processed since the last call in the live reports, in one transaction
+    of ``conn``: how many were taken, or None while update_reports_clean runs (they wait)."""
+    with db.wrap_exceptions(), conn.transaction():
+        row = conn.cursor(row_factory=tuple_row).execute(COUNT_LIVE, {"limit": limit}).fetchone()
+    return None if row is None else row[0]
+
+
+def count_live_until_empty(conn: psycopg.Connection, limit: int = 20000) -> int:
+    """:func:`count_live` until the queue is empty (or a batch run holds the lock): the crashes taken."""
+    total = 0
+    while True:
+        taken = count_live(conn, limit)
+        if not taken:
+            return total
+        total += taken
+
+
+#: how current each report is
+FRESHNESS = "SELECT * FROM reports_freshness"
+
+
+def freshness(url: str) -> list[dict]:
+    """The rows of the reports_freshness view."""
+    with db.connect(url, component="reports-status") as conn, db.wrap_exceptions():
+        return conn.cursor(row_factory=dict_row).execute(FRESHNESS).fetchall()

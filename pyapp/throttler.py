@@ -30,8 +30,15 @@ Rules come from ``CRASHSTATS_THROTTLE_RULES``: ``socorro`` (the default: Socorro
 
 Conditions name annotations; every listed one must hold. Tests per annotation: ``present``
 (true/false), ``equals``, ``in`` (a list), ``startswith`` (a string or a list), ``matches``
-(a regular expression searched in the value) and ``default`` (the value used when the
-annotation is missing). A rule without ``when`` always matches.
+(a regular expression searched in the value), ``registered`` (true/false: the value is a
+product in the database's ``products`` table, as :class:`RegisteredProducts` reads it) and
+``default`` (the value used when the annotation is missing). A rule without ``when`` always
+matches.
+
+Socorro's rules accept every crash of a registered product that no earlier rule decided
+(``registered_product``); their last rule, ``everything_else``, defers the crashes of products
+the database does not know. Those are counted on the status page, and queued for processing
+when their product is added (the ``products`` trigger, ``queue_deferred_crashes``).
 """
 
 from __future__ import annotations
@@ -39,10 +46,13 @@ from __future__ import annotations
 import enum
 import importlib
 import json
+import logging
 import random
 import re
+import threading
+import time
 import tomllib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,6 +61,72 @@ from pyapp.errors import ConfigError
 
 Annotations = Mapping[str, Any]
 Condition = Callable[[Annotations], bool]
+
+log = logging.getLogger(__name__)
+
+
+class Facts(Mapping[str, Any]):
+    """The annotations a condition reads, plus ``registered``: whether a product name is in the
+    database (always False without a registry)."""
+
+    def __init__(self, annotations: Annotations, registered: Callable[[str], bool] | None = None) -> None:
+        self._annotations = annotations
+        self.registered = registered or (lambda name: False)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._annotations[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._annotations)
+
+    def __len__(self) -> int:
+        return len(self._annotations)
+
+
+class RegisteredProducts:
+    """Is a product name in the ``products`` table? ``load`` reads the names (product names
+    compare without case, as the citext column does). They are read again after ``ttl``
+    seconds, and a name not found is looked up again once ``retry`` seconds have passed since
+    the last reading, so a product just added is accepted within seconds. When reading fails
+    the names read before stay (none: every product counts as unknown, its crashes are
+    deferred and kept). Thread-safe."""
+
+    def __init__(
+        self,
+        load: Callable[[], Iterable[str]],
+        *,
+        ttl: float = 60.0,
+        retry: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._load = load
+        self.ttl = ttl
+        self.retry = retry
+        self._clock = clock
+        self._names: frozenset[str] | None = None
+        self._read_at = 0.0
+        self._lock = threading.Lock()
+
+    def __call__(self, name: str) -> bool:
+        key = name.casefold()
+        now = self._clock()
+        names = self._names
+        age = now - self._read_at
+        if names is None or age >= self.ttl or (key not in names and age >= self.retry):
+            names = self._refresh(now)
+        return key in names
+
+    def _refresh(self, now: float) -> frozenset[str]:
+        with self._lock:
+            if self._names is not None and self._read_at >= now:
+                return self._names  # another thread just read them
+            try:
+                self._names = frozenset(str(n).casefold() for n in self._load())
+            except Exception as exc:  # a database outage must not fail a crash report
+                log.warning("cannot read the registered products: %s", exc)
+                self._names = self._names or frozenset()
+            self._read_at = self._clock()
+            return self._names
 
 
 class Result(enum.Enum):
@@ -98,9 +174,12 @@ class Throttler:
         self.rules = tuple(rules)
         self._rng = rng
 
-    def throttle(self, annotations: Annotations) -> Decision:
+    def throttle(self, annotations: Annotations, registered: Callable[[str], bool] | None = None) -> Decision:
+        """The first matching rule's decision; ``registered`` answers the ``registered`` tests
+        (is this product in the database?), e.g. a :class:`RegisteredProducts`."""
+        facts = Facts(annotations, registered)
         for rule in self.rules:
-            if not rule.condition(annotations):
+            if not rule.condition(facts):
                 continue
             result = rule.result
             if isinstance(result, Result):
@@ -114,7 +193,7 @@ class Throttler:
 
 # --- declarative rules ----------------------------------------------------------------
 
-_TESTS = {"present", "equals", "in", "startswith", "matches", "default"}
+_TESTS = {"present", "equals", "in", "startswith", "matches", "registered", "default"}
 
 
 def _field_test(field: str, spec: Any) -> Condition:
@@ -146,8 +225,15 @@ def _field_test(field: str, spec: Any) -> Condition:
             raise ValueError(f"{field}: bad regular expression: {exc}") from None
         checks.append(lambda v: v is not None and pattern.search(str(v)) is not None)
 
+    want_registered = bool(spec["registered"]) if "registered" in spec else None
+
     def test(annotations: Annotations) -> bool:
         value = annotations.get(field, default)
+        if want_registered is not None:
+            lookup = getattr(annotations, "registered", None)
+            known = value is not None and value != "" and lookup is not None and lookup(str(value))
+            if known != want_registered:
+                return False
         return all(check(value) for check in checks)
 
     return test
@@ -194,7 +280,7 @@ def rules_from_data(items: Iterable[Any]) -> list[Rule]:
     return rules
 
 
-#: Socorro's default rule set (LegacyThrottler, C15), in order.
+#: Socorro's default rule set (LegacyThrottler, C15), in order, with registered_product.
 SOCORRO_RULES: list[Rule] = rules_from_data(
     [
         {
@@ -226,6 +312,9 @@ SOCORRO_RULES: list[Rule] = rules_from_data(
             "when": {"ProductName": {"startswith": ["T", "S", "C"]}},
             "result": "accept",
         },
+        # not in Socorro's list: its products were registered by hand in its rules; here a product
+        # added to the database (the admin's product form, add_new_product) is accepted
+        {"name": "registered_product", "when": {"ProductName": {"registered": True}}, "result": "accept"},
         {"name": "everything_else", "result": "defer"},
     ]
 )

@@ -12,6 +12,8 @@ Fixtures:
   sql         a psycopg connection (dict rows) to a shared clone, inside a transaction that
               is rolled back after the test (fast SQL tests)
   empty_db    URL of a new, empty database (migration tests)
+  clock       the run's one "now" (tests/clock.py); every database below has its SQL utc_now()
+              pinned to it
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from pytest_postgresql.janitor import DatabaseJanitor
 
 from pyapp import migrate
 from pyapp.embedded import EmbeddedCluster, free_port
+from tests.clock import CLOCK, SuiteClock
 
 pytest_plugins = [
     "tests.s3_fixtures",
@@ -39,6 +42,26 @@ pytest_plugins = [
 ]
 
 _counter = itertools.count(1)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that asks for the run's clock depends on it: mark it for ``make test-dates``."""
+    for item in items:
+        if "clock" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.dates)
+
+
+@pytest.fixture(scope="session")
+def clock() -> SuiteClock:
+    """The instant this run treats as now (see tests/clock.py)."""
+    return CLOCK
+
+
+def prepare_database(admin_url: str, name: str) -> None:
+    """A test database's settings: UTC sessions, and utc_now() pinned to the run's clock."""
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f"ALTER DATABASE \"{name}\" SET timezone TO 'UTC'")
+        conn.execute(f"ALTER DATABASE \"{name}\" SET crashstats.now TO '{CLOCK.setting()}'")
 
 
 @dataclass(frozen=True)
@@ -89,8 +112,7 @@ def template_db(pg: Server) -> Iterator[str]:
     janitor.init()
     try:
         migrate.upgrade(pg.url(name))
-        with psycopg.connect(pg.admin_url, autocommit=True) as conn:
-            conn.execute(f"ALTER DATABASE \"{name}\" SET timezone TO 'UTC'")
+        prepare_database(pg.admin_url, name)
         yield name
     finally:
         janitor.drop()
@@ -100,8 +122,7 @@ def _clone(pg: Server, template: str) -> tuple[DatabaseJanitor, str]:
     name = new_dbname("crashstats_test")
     janitor = pg.janitor(name, template=template)
     janitor.init()
-    with psycopg.connect(pg.admin_url, autocommit=True) as conn:
-        conn.execute(f"ALTER DATABASE \"{name}\" SET timezone TO 'UTC'")
+    prepare_database(pg.admin_url, name)
     return janitor, pg.url(name)
 
 

@@ -2,7 +2,9 @@
 ``/account/password/`` and ``/api/tokens/`` (list, create, revoke one's API tokens), plus the
 form helpers the admin pages share (render, CSRF, the signed-in / superuser gates).
 
-These pages are never cached: they show one person's data and carry CSRF tokens.
+These pages are never cached: they show one person's data and carry CSRF tokens. Every one
+checks its request as the other pages do (:func:`web.framework.check_request`): a query, form
+or path value holding NUL, not UTF-8, or too long is a 400 naming it, before anything else.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import bottle
 from pyapp import accounts, errors
 from pyapp.queries import QUERIES
 from web import auth
-from web.framework import CONTENT_TYPES, render_html
+from web.framework import CONTENT_TYPES, BadRequest, check_request, render_html
 from web.site import Site
 from web.viewer import Viewer
 
@@ -52,6 +54,23 @@ def form(name: str, default: str = "") -> str:
     return default if value is None else value.strip()
 
 
+#: the largest id a bigint column holds (token and user ids)
+MAX_ID = 2**63 - 1
+
+
+def form_int(name: str, default: str = "", *, low: int = 1, high: int = MAX_ID) -> int:
+    """The form field ``name`` as a whole number from ``low`` to ``high``; FormError naming it
+    otherwise (a number the database's column cannot hold included)."""
+    raw = form(name, default)
+    try:
+        value = int(raw)
+    except ValueError:
+        raise FormError(f"{name}={raw[:100]} is not a whole number") from None
+    if not low <= value <= high:
+        raise FormError(f"{name}={raw[:100]} is out of range: between {low} and {high}")
+    return value
+
+
 def form_list(name: str) -> list[str]:
     return [v for v in (bottle.request.forms.getall(name) or []) if v]
 
@@ -60,10 +79,25 @@ def db_message(exc: errors.DatabaseError) -> str:
     return exc.message + (f" ({exc.hint})" if exc.hint else "")
 
 
+def checked(site: Site, handler: Callable[..., Any]) -> Callable[..., Any]:
+    """``handler`` (a Bottle callback) behind :func:`web.framework.check_request`: a request
+    value no page can use gets the 400 message page naming it."""
+
+    def callback(**kwargs: Any) -> Any:
+        try:
+            check_request(kwargs)
+        except BadRequest as exc:
+            return render(site, "message.html", "Bad request", status=400, error=exc.message)
+        return handler(**kwargs)
+
+    return callback
+
+
 def page(site: Site, *, signed_in: bool = False, superuser: bool = False) -> Callable[..., Any]:
-    """Decorator of a people/admin page: the gate (anonymous -> sign in; a signed-in user
-    without superuser -> 403), CSRF on unsafe methods, and FormError/CsrfFailure turned into
-    the form shown again by the handler's ``on_error`` (or a plain error page)."""
+    """Decorator of a people/admin page: the request check (:func:`checked`), the gate
+    (anonymous -> sign in; a signed-in user without superuser -> 403), CSRF on unsafe methods,
+    and FormError/CsrfFailure turned into the form shown again by the handler's ``on_error``
+    (or a plain error page)."""
 
     def wrap(handler: Callable[..., Any]) -> Callable[..., Any]:
         def callback(**kwargs: Any) -> Any:
@@ -92,7 +126,7 @@ def page(site: Site, *, signed_in: bool = False, superuser: bool = False) -> Cal
                 return render(site, "message.html", "Form expired", status=403, error=str(exc))
             return handler(viewer, **kwargs)
 
-        return callback
+        return checked(site, callback)
 
     return wrap
 
@@ -217,20 +251,13 @@ def tokens_page(site: Site) -> Callable[..., Any]:
             action = form("action")
             try:
                 if action == "revoke":
-                    try:
-                        token_id = int(form("token_id"))
-                    except ValueError:
-                        raise FormError("token_id is not a number") from None
+                    token_id = form_int("token_id")
                     if not site.write_value(
                         "SELECT api_token_revoke(%(a)s, %(t)s)", a=viewer.user_id, t=token_id
                     ):
                         raise FormError(f"you have no active token {token_id}", 404)
                 elif action == "create":
-                    days_raw = form("days", str(site.config["CRASHSTATS_API_TOKEN_DAYS"]))
-                    try:
-                        days = int(days_raw)
-                    except ValueError:
-                        raise FormError(f"days={days_raw} is not a whole number") from None
+                    days = form_int("days", str(site.config["CRASHSTATS_API_TOKEN_DAYS"]), high=3650)
                     permissions = form_list("permissions")
                     try:
                         with site.write_db.transaction() as conn:
@@ -268,11 +295,11 @@ def tokens_page(site: Site) -> Callable[..., Any]:
 
 def install(app: bottle.Bottle, site: Site) -> None:
     """Add the people pages to the site's Bottle app."""
-    app.route("/login/", "GET", lambda: login_get(site))
-    app.route("/login/", "POST", lambda: login_post(site))
+    app.route("/login/", "GET", checked(site, lambda: login_get(site)))
+    app.route("/login/", "POST", checked(site, lambda: login_post(site)))
     app.route("/login", "GET", lambda: bottle.redirect("/login/", 301))
-    app.route("/logout/", "GET", lambda: logout_get(site))
-    app.route("/logout/", "POST", lambda: logout_post(site))
+    app.route("/logout/", "GET", checked(site, lambda: logout_get(site)))
+    app.route("/logout/", "POST", checked(site, lambda: logout_post(site)))
     handler = password_page(site)
     app.route("/account/password/", ["GET", "POST"], handler)
     handler = tokens_page(site)

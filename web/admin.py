@@ -19,7 +19,7 @@ import bottle
 
 from pyapp import accounts, errors
 from pyapp.queries import QUERIES
-from web.account_pages import FormError, db_message, form, form_list, page, render
+from web.account_pages import FormError, db_message, form, form_int, form_list, page, render
 from web.site import Site
 from web.viewer import Viewer
 
@@ -126,10 +126,7 @@ def user_page(site: Site) -> Callable[..., Any]:
             try:
                 action = form("action", "update")
                 if action == "revoke":
-                    try:
-                        token_id = int(form("token_id"))
-                    except ValueError:
-                        raise FormError("token_id is not a number") from None
+                    token_id = form_int("token_id")
                     if not site.write_value(
                         "SELECT api_token_revoke(%(a)s, %(t)s)", a=viewer.user_id, t=token_id
                     ):

@@ -36,6 +36,7 @@ from web.framework import (
     NotFoundPage,
     Page,
     PageError,
+    check_params,
     render_html,
     serve,
     to_json,
@@ -830,7 +831,9 @@ def endpoint_callback(site: Site, endpoint: Endpoint) -> Callable[..., Any]:
                 f"{endpoint.name} needs the permission{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
                 hint="sign in, or send an API token holding it as the Auth-Token header",
             )
-        values = parse(endpoint, request_params())
+        params = request_params()
+        check_params(params.allitems())
+        values = parse(endpoint, params)
         ctx.filters.update({k: v for k, v in values.items() if v not in (None, [])})
         return endpoint.handler(ctx, values)
 

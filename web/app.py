@@ -18,6 +18,7 @@ from web import account_pages, admin, api, crash, health, links, pages, search, 
 from web.auth import AuthMiddleware
 from web.framework import FormatSuffix, error_page, serve
 from web.site import STATIC, Site
+from web.status import server_status
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +42,8 @@ ROUTES: list[tuple[str, str, Callable[..., Any], str | None]] = [
     ("GET", "/topcrasher_ranks_bybug/", pages.ranks_by_bug, None),
     ("GET", "/crontabber-state", pages.crontabber_state, None),
     ("GET", "/crontabber-state/", pages.crontabber_state, None),
-    ("GET", "/status", pages.server_status, None),
-    ("GET", "/status/", pages.server_status, None),
+    ("GET", "/status", server_status, None),
+    ("GET", "/status/", server_status, None),
     ("GET", "/search", search.page, None),
     ("GET", "/search/", search.page, None),
 ]

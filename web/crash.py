@@ -12,6 +12,7 @@ import bottle
 
 from pyapp import crashid
 from pyapp.queries import QUERIES
+from web import crashview
 from web.framework import BadRequest, Ctx, Forbidden, GonePage, NotFoundPage, Page
 
 PENDING_REFRESH_SECONDS = 30
@@ -64,27 +65,34 @@ def crash(ctx: Ctx, crash_id: str) -> Page:
     signature = processed.get("signature") or report.get("signature")
     bugs = ctx.rows(QUERIES["web_signature_bugs"], signature=signature) if signature else []
     dump = processed.get("json_dump") if isinstance(processed.get("json_dump"), dict) else {}
-    threads = dump.get("threads") if isinstance(dump.get("threads"), list) else []
     crashing = processed.get("crashedThread")
     if crashing is None and isinstance(dump.get("crash_info"), dict):
         crashing = dump["crash_info"].get("crashing_thread")
-    return Page(
-        "crash.html",
-        f"Crash {crash_id}",
-        {
-            "crash_id": crash_id,
-            "state": "processed",
-            "signature": signature,
-            "report": report,
-            "processed_crash": processed,
-            "raw_crash": row["raw_crash"] or {},
-            "bug_ids": [b["bug_id"] for b in bugs],
-            "crashing_thread": crashing if isinstance(crashing, int) else None,
-            "thread_count": len(threads),
-            "can_see_dumps": ctx.viewer.has_perm("view_rawdump"),
+    if not isinstance(crashing, int) or isinstance(crashing, bool) or crashing < 0:
+        crashing = None
+    # bounded whatever the stored crash holds: the whole documents are the API's to answer
+    budget = crashview.Budget()
+    shown = crashview.prune({k: v for k, v in processed.items() if k != "json_dump"}, budget)
+    if "json_dump" in processed:
+        shown["json_dump"] = crashview.bounded_dump(processed["json_dump"], crashing, budget)
+    data = {
+        "crash_id": crash_id,
+        "state": "processed",
+        "signature": signature,
+        "report": crashview.prune(report, budget),
+        "processed_crash": shown,
+        "raw_crash": crashview.prune(row["raw_crash"] or {}, budget),
+        "bug_ids": [b["bug_id"] for b in bugs],
+        "crashing_thread": crashing,
+        "can_see_dumps": ctx.viewer.has_perm("view_rawdump"),
+        "whole": {
+            "processed": f"/api/ProcessedCrash/?crash_id={crash_id}",
+            "raw": f"/api/RawCrash/?crash_id={crash_id}&format=meta",
         },
-        kind="live",
-    )
+    }
+    if ctx.fmt == "html":
+        data["stack"] = crashview.stack(processed.get("json_dump"), crashing)
+    return Page("crash.html", f"Crash {crash_id}", data, kind="live")
 
 
 def rawdump(ctx: Ctx, name: str) -> Any:

@@ -31,6 +31,7 @@ from urllib.parse import urlencode
 import bottle
 
 from pyapp import errors
+from pyapp.csvcells import neutralise_formula
 from web import links
 from web.redact import redact
 from web.site import Site
@@ -201,11 +202,13 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list | tuple):
-        return ";".join(_cell(v) for v in value)
+        return neutralise_formula(";".join(_cell(v) for v in value))
     if isinstance(value, dict):
         return json.dumps(value, default=json_default, ensure_ascii=False)
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, str):
+        return neutralise_formula(value)
     return str(value)
 
 
@@ -260,6 +263,47 @@ def error_page(
         return f"{status} {title}: {message}".encode()
 
 
+#: longest query-string value a page or API parameter takes (longer ones are refused, 400)
+MAX_PARAM_LENGTH = 10000
+#: most parameters one request may carry
+MAX_PARAMS = 200
+
+
+def check_params(items: Iterable[tuple[str, str]], where: str = "parameter") -> None:
+    """Refuse (400, naming it) a parameter no page can use: not UTF-8 (an invalid ``%xx``
+    escape), holding NUL (``%00``, which PostgreSQL text cannot hold), or longer than
+    :data:`MAX_PARAM_LENGTH`; and more than :data:`MAX_PARAMS` of them. ``items`` are Bottle's
+    (key, value) pairs as parsed (latin-1 text of the bytes sent)."""
+    for count, (key, value) in enumerate(items, 1):
+        if count > MAX_PARAMS:
+            raise BadRequest(f"more than {MAX_PARAMS} {where}s in one request")
+        try:
+            name = key.encode("latin-1").decode("utf-8")
+            text = value.encode("latin-1").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            shown = key.encode("latin-1", "replace").decode("utf-8", "replace")[:100]
+            raise BadRequest(f"{where} {shown} is not valid UTF-8 (an invalid %-escape)") from None
+        if "\x00" in name or "\x00" in text:
+            raise BadRequest(f"{where} {name.replace(chr(0), '%00')[:100]} holds a NUL character (%00)")
+        if len(text) > MAX_PARAM_LENGTH:
+            raise BadRequest(f"{where} {name[:100]} is longer than {MAX_PARAM_LENGTH} characters")
+
+
+def check_request(path_args: dict[str, Any] | None = None) -> None:
+    """:func:`check_params` over everything a page reads of the request: its query string, its
+    form fields (a urlencoded or multipart body of an unsafe method) and the values taken from
+    its path (NUL). Every page, API endpoint, people and admin page calls it first."""
+    request = bottle.request
+    check_params(request.query.allitems())
+    if request.method not in ("GET", "HEAD"):
+        check_params(request.forms.allitems(), "form field")
+    for name, value in (path_args or {}).items():
+        if isinstance(value, str) and "\x00" in value:
+            raise BadRequest(f"the {name} in the path holds a NUL character (%00)")
+        if isinstance(value, str) and len(value) > MAX_PARAM_LENGTH:
+            raise BadRequest(f"the {name} in the path is longer than {MAX_PARAM_LENGTH} characters")
+
+
 def request_format() -> str:
     fmt = (
         bottle.request.environ.get("crashstats.format") or bottle.request.query.getunicode("format") or "html"
@@ -292,6 +336,7 @@ def serve(site: Site, handler: Handler) -> Callable[..., Any]:
             fmt = request_format()
             viewer = viewer_for(request.environ)
             ctx = Ctx(site, viewer, fmt, request.path, request.query)
+            check_request(kwargs)
             generation = site.generation()
             key = site.cache.key(generation, viewer.cache_class, cache_request_key(fmt))
             cached = site.cache.get(key) if request.method == "GET" else None
@@ -310,7 +355,11 @@ def serve(site: Site, handler: Handler) -> Callable[..., Any]:
                 if page.csv is None:
                     raise BadRequest("this page has no CSV form; try .json")
                 rows_key, columns = page.csv
-                body = to_csv(data.get(rows_key) or [], columns)
+                rows = data.get(rows_key) or []
+                if data.get("partial"):  # a day not over: every row says so, with the as-of time
+                    columns = [*columns, "partial", "as_of"]
+                    rows = [{**r, "partial": "true", "as_of": data.get("as_of")} for r in rows]
+                body = to_csv(rows, columns)
                 response.set_header(
                     "Content-Disposition", f'inline; filename="{page.template.split(".")[0]}.csv"'
                 )
@@ -355,7 +404,9 @@ def serve(site: Site, handler: Handler) -> Callable[..., Any]:
                 site, ctx, 503, "Database unavailable", "The database cannot be reached; try again soon."
             )
         except errors.DatabaseError as exc:
-            if exc.sqlstate == "22023" or exc.sqlstate == "22P02" or exc.sqlstate == "22007":
+            if isinstance(exc, errors.InvalidInput) or (exc.sqlstate or "").startswith("22"):
+                # a data exception (class 22): a value the query cannot take, e.g. a date out
+                # of range or an unusable escape in a search term
                 response.status = 400
                 return error_page(site, ctx, 400, "Bad request", exc.message, exc.hint)
             if exc.sqlstate == "42501":

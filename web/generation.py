@@ -11,7 +11,10 @@ Safety nets, so a page never keeps a stale number for long:
 * the number is read again from the database through the same connection every ``recheck``
   seconds, which also proves the connection alive;
 * any error on that connection drops it; until a new one is made (tried again after
-  ``retry_after`` seconds), the number is read per request as before.
+  ``retry_after`` seconds), the number is read per request as before. The connection waits at
+  most ``read_timeout`` for an answer (it is read under a lock every request takes); when that
+  is what failed, the database hangs and the request gets DatabaseUnavailable (its 503 page)
+  at once instead of a second wait through the pool.
 
 Where LISTEN cannot serve, the number is read per request: through PgBouncer in transaction
 pooling (no LISTEN there), and when pages read a streaming replica (the number must be the
@@ -47,8 +50,12 @@ class GenerationWatch:
         *,
         recheck: float = 10.0,
         retry_after: float = 5.0,
+        read_timeout: float | None = None,
     ) -> None:
         self.url = url
+        #: seconds the LISTEN connection waits for an answer (it is read under a lock every
+        #: request takes: a hung database must not hold them all)
+        self.read_timeout = read_timeout
         self._read = read
         self.recheck = recheck
         self.retry_after = retry_after
@@ -81,6 +88,8 @@ class GenerationWatch:
                     self._poll()
             except (psycopg.Error, OSError) as exc:
                 self._drop(now, exc)
+                if isinstance(exc, db.ReadTimeout):  # the database hangs: the pool would too
+                    raise db.translate(exc) from exc
                 return self._read()
             return self._generation
 
@@ -95,7 +104,13 @@ class GenerationWatch:
 
     def _listen(self, now: float) -> None:
         try:
-            conn = db.connect(self.url, component="web-generation", autocommit=True, timeout=5)
+            conn = db.connect(
+                self.url,
+                component="web-generation",
+                autocommit=True,
+                timeout=5,
+                read_timeout=self.read_timeout,
+            )
         except Exception as exc:  # any failure means: read per request for a while
             self._drop(now, exc)
             return

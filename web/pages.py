@@ -23,8 +23,23 @@ SIGNATURE_TABS = ("summary", "graph", "reports", "comments", "urls", "bugs", "ex
 MAX_RANGE_DAYS = 365
 
 
+def today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
 def yesterday() -> dt.date:
-    return dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
+    return today() - dt.timedelta(days=1)
+
+
+def partial_day(ctx: Ctx, end: dt.date) -> dict[str, Any]:
+    """Whether a window ending on ``end`` holds a day that is not over (the current UTC day, or
+    later), and the time up to which the live reports have counted crashes: the page says
+    "today so far, as of 14:05 UTC" and its JSON and CSV twins carry ``partial`` and ``as_of``
+    (docs/live-reports.md)."""
+    if end < today():
+        return {"partial": False, "as_of": None}
+    rows = ctx.rows("SELECT last_run_at FROM reports_freshness WHERE report = 'update_reports_live'")
+    return {"partial": True, "as_of": rows[0]["last_run_at"] if rows else None}
 
 
 def product_names(ctx: Ctx) -> list[str]:
@@ -63,14 +78,25 @@ def featured_versions(known: list[dict[str, Any]]) -> list[str]:
     featured = [v["version_string"] for v in known if v["is_featured"]]
     if featured:
         return featured
-    today = dt.datetime.now(dt.UTC).date()
-    live = [v["version_string"] for v in known if v["start_date"] <= today <= v["end_date"]]
+    day = today()
+    live = [v["version_string"] for v in known if v["start_date"] <= day <= v["end_date"]]
     return live[:4]
 
 
-def date_window(ctx: Ctx, end_name: str, days: int) -> tuple[dt.date, dt.date]:
-    end = ctx.date(end_name, yesterday())
+def date_window(
+    ctx: Ctx, end_name: str, days: int, default_end: dt.date | None = None
+) -> tuple[dt.date, dt.date]:
+    end = ctx.date(end_name, default_end or yesterday())
     return end - dt.timedelta(days=days - 1), end
+
+
+def provisional_adi(rows: list[dict[str, Any]]) -> dict[str, list[dt.date]] | None:
+    """The days of ``rows`` whose ADI has not arrived (their crashes per 100 ADI are provisional,
+    against the ADI of ``adu_days``), or None when every day has its own."""
+    days = sorted({r["day"] for r in rows if r.get("adu_provisional")})
+    if not days:
+        return None
+    return {"days": days, "adu_days": sorted({r["adu_date"] for r in rows if r.get("adu_provisional")})}
 
 
 def check_range(start: dt.date, end: dt.date) -> None:
@@ -88,7 +114,9 @@ def home(ctx: Ctx, product: str, versions: str | None = None) -> Page:
     check_product(ctx, product, names)
     days = ctx.choice("days", HOME_DAYS, 7, value=ctx.arg("days"))
     range_type = ctx.choice("date_range_type", DATE_RANGE_TYPES, "report")
-    start, end = date_window(ctx, "end_date", days)
+    # by report date the graph runs through today (the live reports count its crashes)
+    start, end = date_window(ctx, "end_date", days, today() if range_type == "report" else yesterday())
+    partial = partial_day(ctx, end) if range_type == "report" else {"partial": False, "as_of": None}
     known = product_versions(ctx, product)
     wanted = check_versions(product, [v for v in (versions or "").split(";") if v], known)
     chosen = wanted or featured_versions(known)
@@ -100,7 +128,7 @@ def home(ctx: Ctx, product: str, versions: str | None = None) -> Page:
     if chosen and range_type == "report":
         rows = ctx.rows(
             "SELECT version_string::text AS version_string, report_date AS day, report_count,"
-            " adjusted_report_count, adu, crash_hadu, throttle"
+            " adjusted_report_count, adu, crash_hadu, throttle, adu_provisional, adu_date"
             " FROM home_page_graph_view"
             " WHERE product_name = %(product)s AND version_string = ANY(%(versions)s)"
             " AND report_date BETWEEN %(start)s AND %(end)s"
@@ -136,12 +164,12 @@ def home(ctx: Ctx, product: str, versions: str | None = None) -> Page:
             "message": f"{product} has no version shown today (none featured, none live): feature one with "
             "edit_featured_versions().",
         }
-    elif not any((row["adu"] or 0) > 0 for row in rows):
+    elif not any((row["adu"] or 0) > 0 or row.get("adu_provisional") for row in rows):
         empty = {
             "step": "Active Daily Install",
-            "message": f"no ADI for {product} {', '.join(chosen)} between {start} and {end}: load raw_adi "
-            "(crashstats adi load, or the fetch-adi job), then update_adu and the daily reports "
-            "(crashstats reports backfill) compute crashes per 100 ADI.",
+            "message": f"no ADI loaded yet for {product} {', '.join(chosen)} from {start} to {end}: load "
+            "raw_adi (crashstats adi load, or the fetch-adi job; a day's ADI arrives the next day), then "
+            "update_adu and the daily reports (crashstats reports backfill) compute crashes per 100 ADI.",
         }
     return Page(
         "home.html",
@@ -158,6 +186,8 @@ def home(ctx: Ctx, product: str, versions: str | None = None) -> Page:
             "end_date": end,
             "rows": rows,
             "empty": empty,
+            "provisional": provisional_adi(rows),
+            **partial,
         },
         csv=(
             "rows",
@@ -169,8 +199,11 @@ def home(ctx: Ctx, product: str, versions: str | None = None) -> Page:
                 "adu",
                 "crash_hadu",
                 "throttle",
+                "adu_provisional",
+                "adu_date",
             ],
         ),
+        kind="live" if partial["partial"] else "report",
     )
 
 
@@ -215,7 +248,10 @@ def topcrasher(ctx: Ctx, product: str, version: str, rest: str = "") -> Page:
     crash_type = ctx.choice("crash_type", CRASH_TYPES, "all", value=options.get("crash_type"))
     os_name = ctx.choice("os_name", OS_NAMES, "any", value=options.get("os_name"))
     count = ctx.integer("result_count", 100, low=1, high=500, value=options.get("result_count"))
-    end = ctx.date("end_date", yesterday())
+    # by report date the window ends now (the live reports count today's crashes); by build date
+    # it ends with the last day closed
+    end = ctx.date("end_date", today() if range_type == "report" else yesterday())
+    partial = partial_day(ctx, end)
     for smaller in TOPCRASHER_DAYS:
         if smaller < days:
             ctx.narrow(
@@ -260,8 +296,10 @@ def topcrasher(ctx: Ctx, product: str, version: str, rest: str = "") -> Page:
             "start_date": end - dt.timedelta(days=days - 1),
             "total_crashes": rows[0]["total_crashes"] if rows else 0,
             "rows": rows,
+            **partial,
         },
         csv=("rows", TOPCRASHER_COLUMNS),
+        kind="live" if partial["partial"] else "report",
     )
 
 
@@ -285,7 +323,12 @@ def daily(ctx: Ctx) -> Page:
             ctx.choice("report_type", allowed, None, value=report_type)
     ctx.filters["report_type"] = report_types
     range_type = ctx.choice("date_range_type", DATE_RANGE_TYPES, "report")
-    end = ctx.date("date_end", yesterday())
+    # by version and report date the table runs through today (the live reports count its
+    # crashes; its rate is provisional until its ADI arrives); by OS, report type or build date
+    # it ends with the last day closed
+    live = range_type == "report" and not oses and not report_types
+    end = ctx.date("date_end", today() if live else yesterday())
+    partial = partial_day(ctx, end) if live else {"partial": False, "as_of": None}
     start = ctx.date("date_start", end - dt.timedelta(days=13))
     check_range(start, end)
     ctx.narrow(
@@ -335,7 +378,8 @@ def daily(ctx: Ctx) -> Page:
         by = "version"
         rows = ctx.rows(
             "SELECT version_string::text AS label, version_string::text AS version_string,"
-            " report_date AS day, report_count, adjusted_report_count, adu, crash_hadu, throttle"
+            " report_date AS day, report_count, adjusted_report_count, adu, crash_hadu, throttle,"
+            " adu_provisional, adu_date"
             " FROM crashes_per_adi_by_version"
             " WHERE product_name = %(product)s AND version_string = ANY(%(versions)s)"
             " AND report_date BETWEEN %(start)s AND %(end)s ORDER BY version_sort DESC, report_date",
@@ -357,11 +401,15 @@ def daily(ctx: Ctx) -> Page:
             "date_end": end,
             "by": by,
             "rows": rows,
+            "provisional": provisional_adi(rows),
+            **partial,
         },
         csv=(
             "rows",
-            ["label", "day", "report_count", "adjusted_report_count", "adu", "crash_hadu", "throttle"],
+            ["label", "day", "report_count", "adjusted_report_count", "adu", "crash_hadu", "throttle"]
+            + (["adu_provisional", "adu_date"] if by == "version" else []),
         ),
+        kind="live" if partial["partial"] else "report",
     )
 
 

@@ -7,8 +7,9 @@ Bottle's author). Annotation parts are kept in memory within their own limit; du
 straight into spool files of the dump store, hashed on the way. Nothing here touches storage
 beyond those spool files, which the caller saves or discards.
 
-Errors are :class:`Malformed` (answered ``400 Discarded=malformed_<reason>``) and
-:class:`TooLarge` (``413``); an OSError while spooling is a storage failure and propagates.
+Errors are :class:`Malformed` (answered ``400 Discarded=malformed_<reason>``),
+:class:`TooLarge` (``413``) and :class:`UnsupportedCoding` (``501``); an OSError while
+spooling is a storage failure and propagates.
 """
 
 from __future__ import annotations
@@ -49,6 +50,15 @@ class TooLarge(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class UnsupportedCoding(Exception):
+    """A transfer coding other than ``chunked`` (answered ``501``: the body is not read as
+    sent, so it would be stored still encoded)."""
+
+    def __init__(self, coding: str) -> None:
+        super().__init__(coding)
+        self.coding = coding
 
 
 @dataclass(frozen=True)
@@ -93,6 +103,15 @@ def content_length(environ: Mapping[str, Any]) -> int | None:
 
 def is_chunked(environ: Mapping[str, Any]) -> bool:
     return "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+
+
+def check_transfer_encoding(environ: Mapping[str, Any]) -> None:
+    """UnsupportedCoding unless the body is sent as is or ``Transfer-Encoding: chunked``
+    (gzip is sent as ``Content-Encoding``)."""
+    raw = environ.get("HTTP_TRANSFER_ENCODING", "")
+    codings = [c.strip().lower() for c in raw.split(",") if c.strip()]
+    if codings and codings != ["chunked"]:
+        raise UnsupportedCoding(raw[:100])
 
 
 def body_chunks(environ: Mapping[str, Any], limits: Limits) -> Iterator[bytes]:
@@ -342,6 +361,9 @@ def parse_multipart(
                 raise Malformed("invalid_json", str(exc)[:200]) from None
             if not isinstance(data, dict):
                 raise Malformed("invalid_json_value", "the JSON part is not an object")
+            # each key is an annotation: as many as text parts may carry
+            if len(payload.annotations) + len(data) > limits.max_parts:
+                raise Malformed("too_many_annotations", f"{len(data)} keys in the JSON part")
             _check_json_value(data)
             payload.annotations.update(data)
 
@@ -370,6 +392,7 @@ def read_payload(environ: Mapping[str, Any], store: DumpStore, limits: Limits) -
     if encoding not in ("", "identity", "gzip", "x-gzip"):
         raise Malformed("bad_content_encoding", encoding[:100])
 
+    check_transfer_encoding(environ)
     payload = CrashPayload(compressed=encoding in ("gzip", "x-gzip"))
 
     def counted(chunks: Iterator[bytes]) -> Iterator[bytes]:

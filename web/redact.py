@@ -3,8 +3,9 @@
 
 The rules are data (the ``redaction_rules`` view): the processed-crash and report fields of
 ``protected_fields`` (``email``, ``url``, ``user_id``, ``exploitability``,
-``json_dump.sensitive``, ``memory_info``: hidden; ``user_comments``: e-mail addresses and URLs
-replaced) and the raw-crash annotations of ``protected_annotations`` (``Email``, ``URL``,
+``json_dump.sensitive``, ``memory_info``: hidden; ``user_comments``: hidden too, or, with
+``CRASHSTATS_PUBLIC_SCRUBBED_COMMENTS`` on, shown to everyone with e-mail addresses, URLs and
+home directories replaced) and the raw-crash annotations of ``protected_annotations`` (``Email``, ``URL``,
 ``Comments``, ids: hidden, case-insensitively, in any value held under a ``raw_crash`` key).
 A field's rule is applied in every mapping of the answer at any depth (a dotted path is
 followed from each mapping), so a new page cannot leak a protected field by nesting it. Rows of
@@ -23,16 +24,44 @@ from typing import Any
 
 from web.viewer import Viewer
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+#: ``mailto:`` links (with or without an address after them)
+MAILTO = re.compile(r"\bmailto:[^\s<>\"']*", re.IGNORECASE)
+#: an address: a plain or quoted local part, then a domain (``localhost`` and IP literals too)
+EMAIL = re.compile(
+    r"(?:\"[^\"\r\n]{1,200}\"|[\w.+\-!#$%&'*/=?^`{|}~]+)@(?:[\w-]+(?:\.[\w-]+)*|\[[0-9A-Fa-f:.]+\])",
+    re.UNICODE,
+)
+#: a URL with a scheme, or starting www.
 URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]*://|www\.)[^\s<>\"']+", re.IGNORECASE)
+#: a host name (with a top-level domain of letters) or IPv4 address followed by a port or a
+#: path: ``pii-marker.example/secret``, ``10.0.0.7:8080``
+BARE_URL = re.compile(
+    r"\b(?:(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}|\d{1,3}(?:\.\d{1,3}){3})"
+    r"(?::\d{1,5}(?:[/?#][^\s<>\"']*)?|[/?#][^\s<>\"']*)",
+    re.IGNORECASE,
+)
+#: a home directory: ``C:\Users\name``, ``C:/Documents and Settings/name``, ``/home/name``,
+#: ``/Users/name`` (the name, with spaces when a separator follows it, is what identifies
+#: someone; the rest of the path is kept)
+HOME_PATH = re.compile(
+    r"(?:\b[A-Za-z]:)?[\\/]+(?:Users|Documents and Settings|home)[\\/]+"
+    r"(?:[^\\/\s\"'<>:]+(?: [^\\/\s\"'<>:]+)*(?=[\\/])|[^\\/\s\"'<>:]+)",
+    re.IGNORECASE,
+)
 
 #: rows of these (key, value) are restricted data as a whole
 RESTRICTED_ROWS = {("report_type", "exploitability"): "view_exploitability"}
 
 
 def scrub_pii(text: str) -> str:
-    """``text`` with e-mail addresses and URLs replaced (Socorro's scrub_pii)."""
-    return EMAIL.sub("EMAILREMOVED", URL.sub("URLREMOVED", text))
+    """``text`` with e-mail addresses (``mailto:``, quoted local parts, ``name@localhost``),
+    URLs (with or without a scheme) and home directories (Windows and Unix) replaced by
+    EMAILREMOVED, URLREMOVED and PATHREMOVED: Socorro's scrub_pii, catching more forms."""
+    text = MAILTO.sub("EMAILREMOVED", text)
+    text = URL.sub("URLREMOVED", text)
+    text = EMAIL.sub("EMAILREMOVED", text)
+    text = HOME_PATH.sub("PATHREMOVED", text)
+    return BARE_URL.sub("URLREMOVED", text)
 
 
 @dataclass(frozen=True)
@@ -51,14 +80,22 @@ class RedactionRules:
     annotations: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_rows(cls, rows: Iterable[Mapping[str, Any]]) -> RedactionRules:
+    def from_rows(
+        cls, rows: Iterable[Mapping[str, Any]], *, public_scrubbed: bool = False
+    ) -> RedactionRules:
+        """The rules of these rows. A ``scrub`` field (``user_comments``) is hidden like a
+        ``hide`` one unless ``public_scrubbed`` (``CRASHSTATS_PUBLIC_SCRUBBED_COMMENTS``:
+        Socorro 2015 showed everyone the comments with addresses and URLs scrubbed)."""
         fields = []
         annotations = {}
         for row in rows:
             if row["scope"] == "raw":
                 annotations[str(row["field"]).lower()] = row["permission"]
             else:
-                fields.append(Rule(tuple(str(row["field"]).split(".")), row["permission"], row["treatment"]))
+                treatment = row["treatment"]
+                if treatment == "scrub" and not public_scrubbed:
+                    treatment = "hide"
+                fields.append(Rule(tuple(str(row["field"]).split(".")), row["permission"], treatment))
         return cls(tuple(fields), annotations)
 
 

@@ -21,7 +21,7 @@ from web.framework import BadRequest, Ctx, Page
 OPERATORS = (">=", "<=", ">", "<", "=", "~", "^", "$")
 LIST_PARAMS = ("_columns", "_sort", "_facets")
 INT_PARAMS = {"_facets_size": (0, 1000), "_results_number": (0, 1000), "_results_offset": (0, 100000)}
-IGNORED = {"format", "_return_query", "page"}
+IGNORED = {"format", "_return_query", "page"}  # page: the search page's own paging
 INTERVALS = {
     "1m": "minute",
     "1h": "hour",
@@ -188,10 +188,24 @@ def page(ctx: Ctx) -> Page:
     query["results_number"] = (
         min(query["results_number"], 100) if "_results_number" not in dict(items) else query["results_number"]
     )
+    number = query["results_number"]
+    page_number = page_of(ctx, items, number)
+    if page_number is not None:
+        query["results_offset"] = (page_number - 1) * number
+        items = [(k, v) for k, v in items if k != "page"]
     searched = bool(items)
     result = run(ctx, query) if searched else {"hits": [], "total": 0, "facets": {}, "errors": []}
     offset = query["results_offset"]
-    number = query["results_number"]
+    total = result.get("total") or 0
+    if searched and offset > 0 and number and offset >= total:
+        last = max(1, -(-total // number))
+        raise BadRequest(
+            f"{'page ' + str(page_number) if page_number else '_results_offset=' + str(offset)} is past the"
+            f" end of the results: {total} crashes make {last} page{'s' if last != 1 else ''} of {number}",
+            hint=f"the last page is {links.url('/search/', [*items, ('page', str(last))])}"
+            if page_number
+            else None,
+        )
     base = [(k, v) for k, v in items if k != "_results_offset"]
     pages = {
         "previous": links.url("/search/", [*base, ("_results_offset", str(max(offset - number, 0)))])
@@ -236,6 +250,20 @@ def page(ctx: Ctx) -> Page:
         },
         kind="live",
     )
+
+
+def page_of(ctx: Ctx, items: list[tuple[str, str]], number: int) -> int | None:
+    """``page=`` of the search page (pages of ``number`` hits), or None without one; 400 for a
+    page that is not a whole number of at least 1, beyond the deepest offset searched, or given
+    together with ``_results_offset``."""
+    if ctx.arg("page") is None:
+        return None
+    if any(k == "_results_offset" for k, _ in items):
+        raise BadRequest("give page or _results_offset, not both")
+    if number == 0:
+        raise BadRequest("page needs _results_number above 0")
+    deepest = INT_PARAMS["_results_offset"][1] // number + 1
+    return ctx.integer("page", 1, low=1, high=deepest)
 
 
 FORM_OPERATORS = ["=", "~", "^", "$", ">", ">=", "<", "<=", "__null__", "!__null__", "!=", "!~", "!^", "!$"]

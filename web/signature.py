@@ -1,6 +1,7 @@
 """The signature report ``/report/list?signature=...`` with its tabs (``&tab=``): summary
 (signature_summary), graph (signature_history, adu_by_signature), reports (super_search),
-comments (signature_comments, scrubbed), URLs (signature_urls, counts only without view_pii),
+comments (signature_comments: view_pii, or scrubbed for everyone with
+CRASHSTATS_PUBLIC_SCRUBBED_COMMENTS), URLs (signature_urls, counts only without view_pii),
 bugs, exploitability (view_exploitability)."""
 
 from __future__ import annotations
@@ -28,6 +29,12 @@ REPORT_COLUMNS = [
     "install_age",
     "process_type",
 ]
+
+
+def can_see_comments(ctx: Ctx) -> bool:
+    """User comments are personal data: view_pii sees them; everyone else only where the site
+    shows them scrubbed (``CRASHSTATS_PUBLIC_SCRUBBED_COMMENTS``)."""
+    return ctx.viewer.has_perm("view_pii") or ctx.site.public_scrubbed_comments
 
 
 def report(ctx: Ctx) -> Page:
@@ -68,6 +75,7 @@ def report(ctx: Ctx) -> Page:
         "page": page,
         "can_see_exploitability": ctx.viewer.has_perm("view_exploitability"),
         "can_see_pii": ctx.viewer.has_perm("view_pii"),
+        "can_see_comments": can_see_comments(ctx),
     }
     csv = None
     if tab in ("summary", "exploitability"):
@@ -149,6 +157,12 @@ def report(ctx: Ctx) -> Page:
         data["pages"] = max(1, -(-result["total"] // PAGE_SIZE))
         csv = ("rows", REPORT_COLUMNS)
     elif tab == "comments":
+        if not data["can_see_comments"]:
+            raise Forbidden(
+                "user comments need the view_pii permission",
+                hint="sign in with an account holding view_pii (this site does not show scrubbed"
+                " comments publicly: CRASHSTATS_PUBLIC_SCRUBBED_COMMENTS)",
+            )
         rows = ctx.rows(
             "SELECT date_processed, uuid, product, version, user_comments, total"
             " FROM signature_comments(%(signature)s, %(start)s, %(end)s, %(product)s, %(version)s,"

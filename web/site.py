@@ -60,12 +60,16 @@ class Site:
     def __init__(self, config: Config, *, db: Database | None = None) -> None:
         self.config = config
         servers = parse_servers(config["CACHE_LOCATION"]) if config["CACHE_MIDDLEWARE"] else []
-        self.cache = PageCache(servers, config["CACHE_KEY_PREFIX"])
+        self.cache = PageCache(
+            servers, config["CACHE_KEY_PREFIX"], timeout=config["CRASHSTATS_CACHE_TIMEOUT"]
+        )
         self.templates = make_templates()
         self.report_ttl = int(config["CRASHSTATS_CACHE_TTL"])
         self.live_ttl = int(config["CRASHSTATS_CACHE_LIVE_TTL"])
         self.default_product = str(config["DEFAULT_PRODUCT"])
         self.allowed_hosts = [h.lower() for h in config["ALLOWED_HOSTS"]]
+        #: user comments shown to everyone, scrubbed (Socorro 2015), instead of to view_pii only
+        self.public_scrubbed_comments = bool(config["CRASHSTATS_PUBLIC_SCRUBBED_COMMENTS"])
         self._db = db
         self._read_db: Database | None = None
         self._db_lock = threading.Lock()
@@ -82,8 +86,19 @@ class Site:
             min_size=self.config["CRASHSTATS_DB_POOL_MIN"],
             max_size=self.config["CRASHSTATS_DB_POOL_MAX"],
             connect_timeout=self.config["CRASHSTATS_DB_CONNECT_TIMEOUT"],
+            read_timeout=self.read_timeout,
             autocommit=True,
         )
+
+    @property
+    def read_timeout(self) -> float | None:
+        """Seconds a page's statement may wait for PostgreSQL's answer: the statement timeout
+        (which PostgreSQL enforces, answering "narrow the filters") plus CRASHSTATS_DB_READ_TIMEOUT
+        (a server or network that hangs); None when the latter is 0."""
+        extra = float(self.config["CRASHSTATS_DB_READ_TIMEOUT"])
+        if extra <= 0:
+            return None
+        return self.config["CRASHSTATS_WEB_STATEMENT_TIMEOUT"] / 1000 + extra
 
     @property
     def write_db(self) -> Database:
@@ -168,7 +183,11 @@ class Site:
             url = self.write_db.url if listen else None
             with self._db_lock:
                 if self._generation_watch is None:
-                    self._generation_watch = GenerationWatch(url, self._read_generation)
+                    self._generation_watch = GenerationWatch(
+                        url,
+                        self._read_generation,
+                        read_timeout=float(self.config["CRASHSTATS_DB_READ_TIMEOUT"]) or None,
+                    )
                 watch = self._generation_watch
         return watch.current()
 
@@ -188,7 +207,8 @@ class Site:
         if cached is not None and cached[0] == generation:
             return cached[1]
         rules = RedactionRules.from_rows(
-            self.rows("SELECT scope, field, permission, treatment FROM redaction_rules")
+            self.rows("SELECT scope, field, permission, treatment FROM redaction_rules"),
+            public_scrubbed=self.public_scrubbed_comments,
         )
         self._rules = (generation, rules)
         return rules

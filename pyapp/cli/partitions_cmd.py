@@ -208,11 +208,11 @@ def create(ctx: Context) -> int:
                 report_plan(partitions.plan(db, _weeks(ctx), args.date))
             return 0
         if backfill:
-            created = partitions.backfill(db, args.start, args.end, args.table)
-        else:
-            created = partitions.create(db, _weeks(ctx), args.date)
-    report_created(created)
-    return 0
+            report_created(partitions.backfill(db, args.start, args.end, args.table))
+            return 0
+        made = partitions.create(db, _weeks(ctx), args.date)
+    report_created(made.partitions)
+    return report_troubles(made.troubles)
 
 
 def report_plan(todo: list[Row]) -> None:
@@ -228,6 +228,13 @@ def report_created(created: list[str]) -> None:
     for name in created:
         out(f"created {name}")
     out(f"{len(created)} partitions created" if created else "nothing to create: the weeks have partitions")
+
+
+def report_troubles(troubles: list[str]) -> int:
+    """One line per table weekly_report_partitions could not do (the others were done): 1 if any."""
+    for line in troubles:
+        out(line)
+    return 1 if troubles else 0
 
 
 def drop_old(ctx: Context) -> int:

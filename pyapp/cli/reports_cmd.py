@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 import time
 
-from pyapp import reports
+from pyapp import db, reports
 from pyapp.cli.base import Context, out, whole_number
 
 
@@ -72,6 +72,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = sub.add_parser("chain", help="list the steps of the daily chain, in order")
     p.set_defaults(func=chain)
 
+    p = sub.add_parser(
+        "live",
+        help="count the crashes processed since the last call in the live reports (update_reports_live)",
+        description="Calls update_reports_live until no processed crash is waiting. Processor workers do "
+        "this every CRASHSTATS_REPORTS_LIVE_INTERVAL seconds; with --every S it runs as a service "
+        "instead (a deployment without processors on the database's side, or with that interval 0).",
+    )
+    p.add_argument(
+        "--every", type=whole_number(1), metavar="S", help="keep going, once every S seconds, until stopped"
+    )
+    p.set_defaults(func=live)
+
+    p = sub.add_parser(
+        "status",
+        help="how current each report is (the reports_freshness view)",
+        description="One line per report: the live count (crashes waiting, the oldest one's wait), "
+        "update_reports_clean's newest period and each daily step's newest closed day, with the lag.",
+    )
+    p.set_defaults(func=status)
+
 
 def _yesterday() -> dt.date:
     return dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
@@ -81,11 +101,12 @@ def backfill(ctx: Context) -> int:
     from tqdm import tqdm
 
     args = ctx.args
-    last = args.last or _yesterday()
-    if last < args.first:
+    if args.last is not None and args.last < args.first:
         from pyapp.errors import UsageError
 
-        raise UsageError(f"LAST ({last}) is before FIRST ({args.first})")
+        raise UsageError(f"LAST ({args.last}) is before FIRST ({args.first})")
+    # backfill_matviews says why when the range has not ended or has no ADI
+    last = args.last or max(args.first, _yesterday())
     bar = tqdm(
         total=(last - args.first).days + 1,
         unit="day",
@@ -146,3 +167,38 @@ def chain(ctx: Context) -> int:
     for step in reports.chain(ctx.database_url()):
         out(f"{step['step']:3d}  {step['proc_name']:42s} {step['kind']}")
     return 0
+
+
+def live(ctx: Context) -> int:
+    every = ctx.args.every
+    with db.connect(ctx.database_url(), component="reports-live", autocommit=True) as conn:
+        while True:
+            taken = reports.count_live_until_empty(conn)
+            now = dt.datetime.now(dt.UTC)
+            out(f"{now:%Y-%m-%d %H:%M:%S} UTC: {taken} crashes counted in the live reports")
+            if every is None:
+                return 0
+            time.sleep(every)
+
+
+def status(ctx: Context) -> int:
+    rows = reports.freshness(ctx.database_url())
+    out(f"{'report':42s} {'kind':7s} {'counted through (UTC)':22s} {'lag':>12s}  waiting  last run (UTC)")
+    for r in rows:
+        through = "-" if r["counted_through"] is None else f"{r['counted_through']:%Y-%m-%d %H:%M:%S}"
+        lag = "-" if r["lag"] is None else _duration(r["lag"])
+        waiting = "" if r["waiting"] is None else str(r["waiting"])
+        last = "never" if r["last_run_at"] is None else f"{r['last_run_at']:%Y-%m-%d %H:%M:%S}"
+        out(f"{r['report']:42s} {r['kind']:7s} {through:22s} {lag:>12s}  {waiting:>7s}  {last}")
+    return 0
+
+
+def _duration(delta: dt.timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    if abs(seconds) < 120:
+        return f"{seconds} s"
+    if abs(seconds) < 7200:
+        return f"{seconds // 60} min"
+    if abs(seconds) < 2 * 86400:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 86400} d"

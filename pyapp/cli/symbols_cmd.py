@@ -40,7 +40,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="modules seen without symbols (CSV on stdout)",
         description="The modules the processor had no symbols for in the last DAYS days, as the "
         "web's /missingsymbols/ page lists them (CSV: debug_file, debug_id, code_file, code_id, "
-        "first_seen, last_seen, days_seen).",
+        "first_seen, last_seen, days_seen; a text cell starting =, +, -, @, tab or CR gets a "
+        "leading ' so no spreadsheet runs it as a formula).",
     )
     m.add_argument("--days", type=int, default=7, help="days to look back (default 7)")
     m.add_argument("--include-uploaded", action="store_true", help="also modules uploaded since")
@@ -107,6 +108,8 @@ def upload(ctx: Context) -> int:
 def missing(ctx: Context) -> int:
     import csv
 
+    from pyapp.csvcells import neutralise_formula
+
     args = ctx.args
     if not 1 <= args.days <= 366:
         raise UsageError("--days must be between 1 and 366")
@@ -124,5 +127,8 @@ def missing(ctx: Context) -> int:
         ["debug_file", "debug_id", "code_file", "code_id", "first_seen", "last_seen", "days_seen"]
     )
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row.values()])
+        # module names and ids come from crash reports: no cell may be a formula
+        writer.writerow(
+            ["" if v is None else neutralise_formula(v) if isinstance(v, str) else v for v in row.values()]
+        )
     return 0

@@ -60,8 +60,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--bind", default="127.0.0.1:8000", help="HOST:PORT of the site (default %(default)s)"
     )
-    parser.add_argument("--days", type=int, default=7, help="days of demo crashes (default %(default)s)")
-    parser.add_argument("--per-day", type=int, default=500, help="demo crashes per day (default %(default)s)")
+    parser.add_argument("--days", type=int, default=28, help="days of demo crashes (default %(default)s)")
+    parser.add_argument("--per-day", type=int, default=125, help="demo crashes per day (default %(default)s)")
     parser.add_argument(
         "--live", type=int, default=100, help="crash reports sent through the collector (default %(default)s)"
     )
@@ -301,8 +301,10 @@ def up(ctx: Context) -> int:
         url = ctx.database_url()
         assert url is not None
         database = dbmod.Database(url, component="up", min_size=1, max_size=2)
-        created = partitions.create(database, config["CRASHSTATS_PARTITION_WEEKS_AHEAD"])
-        out(f"partitions: {len(created)} created" if created else "partitions: all there")
+        made = partitions.create(database, config["CRASHSTATS_PARTITION_WEEKS_AHEAD"])
+        out(f"partitions: {len(made.partitions)} created" if made.partitions else "partitions: all there")
+        for trouble in made.troubles:
+            out(f"partitions: {trouble}")
 
         # 2. memcached
         cache = ",".join(config["CACHE_LOCATION"])

@@ -151,9 +151,11 @@ def load_crashes(conn: psycopg.Connection, crashes: Iterable[model.Crash], chunk
         with cur.copy(QUERIES["copy_raw_crashes"]) as copy:
             for c in batch:
                 copy.write_row((c.uuid, json.dumps(c.raw_crash), c.date_processed))
-        with cur.copy(QUERIES["copy_processed_crashes"]) as copy:
+        with cur.copy(QUERIES["copy_processed_crashes_with_dump"]) as copy:
             for c in batch:
-                copy.write_row((c.uuid, json.dumps(c.processed_crash()), c.date_processed))
+                document = c.processed_crash()
+                dump = document.pop("json_dump")
+                copy.write_row((c.uuid, json.dumps(document), json.dumps(dump), c.date_processed))
         batch.clear()
 
     for crash in crashes:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pyapp.crashid import ACCEPT, create_crash_id
+from pyapp.demo import stacks
 
 #: every email, URL and comment marker starts with this; no other demo text contains it
 PII_MARKER = "piimarker"
@@ -174,13 +175,17 @@ class Crash:
             "date_processed": self.date_processed.isoformat(),
             "client_crash_date": self.client_crash_date.isoformat(),
             "success": True,
-            "json_dump": {
-                "status": "OK",
-                "crash_info": {"type": self.reason, "address": self.address, "crashing_thread": 0},
-                "system_info": {"os": self.os_name, "os_ver": self.os_version, "cpu_arch": self.cpu_name},
-                "sensitive": {"exploitability": self.exploitability or "unknown"},
-            },
+            "json_dump": self.json_dump(),
         }
+
+    def json_dump(self) -> dict[str, Any]:
+        """The stackwalker output: threads, frames and modules that match the signature."""
+        dump = stacks.json_dump(
+            self.uuid, self.signature, self.os_name, self.cpu_name, self.reason, self.address
+        )
+        dump["system_info"]["os_ver"] = self.os_version
+        dump["sensitive"] = {"exploitability": self.exploitability or "unknown"}
+        return dump
 
 
 # --- the catalog ----------------------------------------------------------------------
@@ -521,6 +526,14 @@ class CrashFactory:
             prng.shuffle(head)
             prng.shuffle(tail)
             self.product_order[spec.name] = head + tail
+        # how each signature's share moves over the days: most stay, some rise, some fall, some
+        # appear part-way (so top crashers show rank changes, % changes and new signatures)
+        trng = random.Random(f"{seed}:trends")
+        self.trends: list[tuple[str, float]] = [("steady", 0.0)] * len(_SPECIAL)
+        for _ in range(len(_SPECIAL), len(self.signatures)):
+            kind = trng.choices(("steady", "rising", "falling", "appearing"), weights=(55, 15, 15, 15))[0]
+            self.trends.append((kind, trng.uniform(0.4, 0.9)))
+        self._cumulative: dict[tuple[str, dt.date], list[float]] = {}
 
     def _combos(self, day: dt.date) -> tuple[list[tuple[Version, Build, str]], list[float]]:
         combos: list[tuple[Version, Build, str]] = []
@@ -577,11 +590,34 @@ class CrashFactory:
         days_left = (self.catalog.last_day - day).days
         return {0: 0.03, 1: 0.012, 2: 0.004}.get(days_left, 0.0)
 
-    def _signature(self, rng: random.Random, product: str, explosive_share: float) -> str:
+    def _trend(self, index: int, day: dt.date) -> float:
+        """The factor on a signature's Zipf weight on ``day``."""
+        kind, when = self.trends[index]
+        span = max(1, (self.catalog.last_day - self.catalog.first_day).days)
+        t = min(1.0, max(0.0, (day - self.catalog.first_day).days / span))
+        if kind == "rising":
+            return 0.15 + 2.5 * t * t
+        if kind == "falling":
+            return 2.5 * (1 - t) ** 2 + 0.1
+        if kind == "appearing":
+            return 0.0 if t < when else 1.5
+        return 1.0
+
+    def _day_cumulative(self, product: str, day: dt.date) -> list[float]:
+        key = (product, day)
+        if key not in self._cumulative:
+            order = self.product_order[product]
+            base = [self.sig_cumulative[0]] + [b - a for a, b in itertools.pairwise(self.sig_cumulative)]
+            weights = [base[rank] * self._trend(order[rank], day) for rank in range(len(order))]
+            self._cumulative[key] = list(itertools.accumulate(weights))
+        return self._cumulative[key]
+
+    def _signature(self, rng: random.Random, product: str, explosive_share: float, day: dt.date) -> str:
         if explosive_share and rng.random() < explosive_share:
             return EXPLOSIVE_SIGNATURE
-        rank = bisect.bisect_left(self.sig_cumulative, rng.random() * self.sig_cumulative[-1])
-        return self.signatures[self.product_order[product][rank]]
+        cumulative = self._day_cumulative(product, day)
+        rank = bisect.bisect_left(cumulative, rng.random() * cumulative[-1])
+        return self.signatures[self.product_order[product][min(rank, len(cumulative) - 1)]]
 
     def _crash(
         self,
@@ -626,7 +662,7 @@ class CrashFactory:
             if rng.random() < 0.03
             else None
         )
-        signature = self._signature(rng, product, explosive_share)
+        signature = self._signature(rng, product, explosive_share, when.date())
         crash_time = int(client_crash_date.timestamp())
         raw: dict[str, Any] = {
             "ProductName": product,
@@ -728,7 +764,7 @@ class CrashFactory:
             date_processed=when,
             process_type=None,
             flash_version=None,
-            signature=self._signature(rng, plugin.product, 0.0),
+            signature=self._signature(rng, plugin.product, 0.0, plugin.date_processed.date()),
             raw_crash=raw,
         )
 

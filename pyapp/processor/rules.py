@@ -364,11 +364,13 @@ class DatesAndTimesRule(Rule):
             notes.append(f'"CrashTime" {crash_time} is not a date')
         processed["install_age"] = int32_or_none(crash_time - install)
         processed["uptime"] = int32_or_none(max(0, crash_time - startup))
-        try:
-            last_crash: int | None = int(raw["SecondsSinceLastCrash"])
-        except (KeyError, TypeError, ValueError):
-            last_crash = None
-            notes.append('non-integer value of "SecondsSinceLastCrash"')
+        # a first crash (or a client that does not send it) has no SecondsSinceLastCrash: no note
+        last_crash: int | None = None
+        if raw.get("SecondsSinceLastCrash") not in (None, ""):
+            try:
+                last_crash = int(raw["SecondsSinceLastCrash"])
+            except (TypeError, ValueError):
+                notes.append('non-integer value of "SecondsSinceLastCrash"')
         if last_crash is not None and int32_or_none(last_crash) is None:
             last_crash = None
             notes.append('"SecondsSinceLastCrash" larger than MAXINT - set to NULL')

@@ -163,6 +163,8 @@ class ProcessorSettings:
     retry_delay: dt.timedelta = dt.timedelta(seconds=60)
     max_attempts: int = 3
     delivery_delay: dt.timedelta = dt.timedelta(seconds=600)
+    #: seconds between a worker's calls of update_reports_live (0: never)
+    live_interval: float = 20.0
 
     @classmethod
     def from_config(cls, config: Config) -> ProcessorSettings:
@@ -184,6 +186,7 @@ class ProcessorSettings:
             retry_delay=dt.timedelta(seconds=config["CRASHSTATS_PROCESSOR_RETRY_DELAY"]),
             max_attempts=int(positive("CRASHSTATS_PROCESSOR_MAX_ATTEMPTS")),
             delivery_delay=dt.timedelta(seconds=config["CRASHSTATS_PROCESSOR_DELIVERY_DELAY"]),
+            live_interval=max(0.0, float(config["CRASHSTATS_REPORTS_LIVE_INTERVAL"])),
         )
 
     def crash_storage(self) -> PolyCrashStorage:

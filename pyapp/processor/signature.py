@@ -68,6 +68,66 @@ def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
+#: frame fields siggen treats as text (it calls string methods on them)
+FRAME_TEXT_FIELDS = ("function", "module", "file", "module_offset", "offset", "trust", "normalized")
+
+
+def _frame_is_clean(frame: Any) -> bool:
+    if not isinstance(frame, Mapping):
+        return False
+    for key in FRAME_TEXT_FIELDS:
+        value = frame.get(key)
+        if value is not None and not isinstance(value, str):
+            return False
+    return True
+
+
+def _clean_frame(frame: Mapping[str, Any]) -> dict[str, Any]:
+    """A frame whose text fields are text: a number becomes its decimal text, anything else
+    (a list, an object, ``true``) is dropped, as if the stackwalker had not written it."""
+    out = dict(frame)
+    for key in FRAME_TEXT_FIELDS:
+        value = out.get(key)
+        if value is None or isinstance(value, str):
+            continue
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            out[key] = str(value)
+        else:
+            del out[key]
+    return out
+
+
+def clean_threads(threads: Any) -> Any:
+    """``json_dump.threads`` as siggen can read it: a list of thread objects whose frames are
+    objects with text fields. A well-formed list is returned as it is (no copy); a
+    token-supplied ``json_dump`` may hold anything (an object for the list, a number for a
+    function name), and siggen, given those, fails and leaves an empty signature."""
+    if threads is None:
+        return None
+    if not isinstance(threads, list):
+        return []
+    if all(
+        isinstance(thread, Mapping)
+        and (
+            thread.get("frames") is None
+            or (isinstance(thread["frames"], list) and all(_frame_is_clean(f) for f in thread["frames"]))
+        )
+        for thread in threads
+    ):
+        return threads
+    cleaned = []
+    for thread in threads:
+        if not isinstance(thread, Mapping):
+            cleaned.append({"frames": []})
+            continue
+        frames = thread.get("frames")
+        frames = frames if isinstance(frames, list) else []
+        cleaned.append(
+            {**thread, "frames": [_clean_frame(f) for f in frames if isinstance(f, Mapping)]}
+        )
+    return cleaned
+
+
 class CachedCSignatureTool(CSignatureTool):
     """siggen's C/C++/Rust frame tool with memoised function normalisation."""
 
@@ -166,7 +226,7 @@ class SignatureMaker:
             system_info = _mapping(json_dump.get("system_info"))
             data["crashing_thread"] = crash_info.get("crashing_thread")
             data["reason"] = crash_info.get("type")
-            data["threads"] = json_dump.get("threads")
+            data["threads"] = clean_threads(json_dump.get("threads"))
             data["os"] = system_info.get("os")
         for key in ("java_exception", "java_stack_trace"):
             if key in processed:

@@ -119,6 +119,7 @@ class Stackwalker:
         cache_dir: str | os.PathLike[str] | None = None,
         timeout: float = 120,
         memory_limit: int | None = None,
+        download_timeout: int = 30,
     ) -> None:
         self.command = command
         self.symbols_paths = [str(p) for p in symbols_paths]
@@ -126,6 +127,8 @@ class Stackwalker:
         self.cache_dir = Path(cache_dir) if cache_dir else None
         self.timeout = timeout
         self.memory_limit = memory_limit
+        #: seconds one symbol file download may take (the stackwalker's own default is 1000)
+        self.download_timeout = download_timeout
 
     @classmethod
     def from_config(cls, config: Config) -> Stackwalker:
@@ -137,6 +140,7 @@ class Stackwalker:
             cache_dir=cache,
             timeout=float(config["CRASHSTATS_STACKWALKER_TIMEOUT"]),
             memory_limit=config["CRASHSTATS_STACKWALKER_MEMORY"] or None,
+            download_timeout=int(config["CRASHSTATS_SYMBOLS_DOWNLOAD_TIMEOUT"]),
         )
 
     @property
@@ -162,6 +166,8 @@ class Stackwalker:
         args = [self.command, "--json", "--no-color", "--no-interactive"]
         for url in self.symbols_urls:
             args += ["--symbols-url", url]
+        if self.symbols_urls:
+            args += ["--symbols-download-timeout-secs", str(max(1, self.download_timeout))]
         if self.cache_dir:
             args += ["--symbols-cache", str(self.cache_dir), "--symbols-tmp", str(self.tmp_dir)]
         for path in self.symbols_paths:

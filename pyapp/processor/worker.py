@@ -35,6 +35,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import queue as queue_module
+import random
 import signal
 import socket
 import threading
@@ -47,10 +48,10 @@ from typing import Any
 import psycopg
 from psycopg.types.json import set_json_loads
 
-from pyapp import db, jsonfast, metrics
+from pyapp import db, jsonfast, metrics, reports
 from pyapp.db import connect, wrap_exceptions
 from pyapp.dumpstore import open_dump_store
-from pyapp.errors import DatabaseUnavailable
+from pyapp.errors import CrashstatsError, DatabaseUnavailable
 from pyapp.processor import queue
 from pyapp.processor.algorithm import ProcessedCrash, RawCrash
 from pyapp.processor.rules import Services, TransientError
@@ -200,6 +201,8 @@ class Worker:
         self._renewed = 0.0
         #: seconds a crash took to process and store, averaged over the recent batches
         self.seconds_per_crash: float | None = None
+        #: when this worker next counts the processed crashes in the live reports
+        self._live_due = time.monotonic() + settings.live_interval * random.random()
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -218,7 +221,13 @@ class Worker:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
 
     def _open(self) -> psycopg.Connection:
-        conn = connect(self.database_url, component="processor", autocommit=True)
+        conn = connect(
+            self.database_url,
+            component="processor",
+            autocommit=True,
+            timeout=self.settings.config["CRASHSTATS_DB_CONNECT_TIMEOUT"],
+            read_timeout=self.settings.config["CRASHSTATS_PROCESSOR_DB_READ_TIMEOUT"],
+        )
         set_json_loads(jsonfast.loads, conn)
         with wrap_exceptions():
             conn.execute(
@@ -250,6 +259,7 @@ class Worker:
                     if self.conn is None:
                         self._open()
                     claimed = self.batch()
+                    self.count_live()
                     backoff = 1.0
                 except DatabaseUnavailable as exc:
                     log.error(
@@ -269,6 +279,27 @@ class Worker:
             self.stats.seconds = time.monotonic() - started
             self.stats.peak_rss_kib = peak_rss_kib()
         return self.stats
+
+    def count_live(self) -> None:
+        """Every ``live_interval`` seconds, count the crashes processed since (by any worker) in
+        the live reports: reports.count_live, in the worker's connection. A failure is logged and
+        tried again next time; it never stops processing."""
+        interval = self.settings.live_interval
+        if interval <= 0 or self.conn is None or time.monotonic() < self._live_due:
+            return
+        self._live_due = time.monotonic() + interval
+        begin = time.perf_counter()
+        try:
+            taken = reports.count_live(self.conn)
+        except DatabaseUnavailable:
+            raise
+        except CrashstatsError as exc:
+            log.warning("processor %s: the live reports were not updated: %s", self.name, exc)
+            return
+        spent = time.perf_counter() - begin
+        self.stats.stages["live reports"] = self.stats.stages.get("live reports", 0.0) + spent
+        if taken:
+            metrics.incr("processor.crash_counted_live", taken)
 
     def _drop_connection(self) -> None:
         if self.conn is not None:

@@ -104,7 +104,8 @@ def bucket_for(config: Any, email: str) -> Bucket:
 
 
 def s3_client(config: Any, *, location: str | None = None, pool: int = 10) -> Any:
-    """A boto3 S3 client with the symbol-upload credentials (required) and endpoint."""
+    """A boto3 S3 client with the symbol-upload credentials (required), endpoint and the S3
+    timeouts (:mod:`pyapp.s3`)."""
     access_key, secret_key = config["AWS_ACCESS_KEY"], config["AWS_SECRET_ACCESS_KEY"]
     missing = [k for k, v in (("AWS_ACCESS_KEY", access_key), ("AWS_SECRET_ACCESS_KEY", secret_key)) if not v]
     if missing:
@@ -114,7 +115,8 @@ def s3_client(config: Any, *, location: str | None = None, pool: int = 10) -> An
             hint="set AWS_ACCESS_KEY and AWS_SECRET_ACCESS_KEY (and AWS_ENDPOINT_URL for MinIO, Ceph, moto)",
         )
     import boto3
-    from botocore.config import Config as BotoConfig
+
+    from pyapp.s3 import S3Timeouts
 
     return boto3.session.Session().client(
         "s3",
@@ -122,10 +124,8 @@ def s3_client(config: Any, *, location: str | None = None, pool: int = 10) -> An
         aws_secret_access_key=secret_key,
         endpoint_url=config["AWS_ENDPOINT_URL"] or None,
         region_name=location or "us-east-1",
-        config=BotoConfig(
-            max_pool_connections=max(pool, 10),
-            retries={"max_attempts": 5, "mode": "standard"},
-            signature_version="s3v4",
+        config=S3Timeouts.from_config(config).boto_config(
+            max_pool_connections=max(pool, 10), signature_version="s3v4"
         ),
     )
 

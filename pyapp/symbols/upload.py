@@ -6,7 +6,9 @@
 2. the whole archive is read and checked (:func:`pyapp.symbols.archive.read_archive`): one bad
    member refuses the upload with an :class:`~pyapp.symbols.archive.ArchiveError` and nothing
    is stored;
-3. files the bucket already holds with the same content are skipped (``symbols_files_known``);
+3. files the bucket already holds with the same content are skipped: those an earlier upload
+   recorded (``symbols_files_known``) and that the bucket still answers a HEAD for with the
+   same sha256 (a bucket that lost objects gets them again);
 4. the others are stored gzip-encoded (``Content-Encoding: gzip``) under
    ``v1/<debug_file>/<debug_id>/<file>.sym``, in parallel threads, the bucket created in its
    location first when missing;
@@ -120,6 +122,32 @@ def store_files(
         raise first
 
 
+def held_by_bucket(client: Any, bucket: str, files: list[SymFile], threads: int) -> set[str]:
+    """The keys of ``files`` the bucket holds with the same content (HEAD: the object exists
+    and its ``sha256`` metadata matches), asked ``threads`` at a time. A missing object or
+    bucket is not held; any other failure is a SymbolStoreError."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    def held(sym: SymFile) -> bool:
+        try:
+            head = client.head_object(Bucket=bucket, Key=sym.key)
+        except ClientError as exc:
+            code = str(exc.response.get("Error", {}).get("Code", ""))
+            if code in ("404", "NoSuchKey", "NoSuchBucket", "NotFound"):
+                return False
+            raise
+        return head.get("Metadata", {}).get("sha256") == sym.sha256
+
+    if not files:
+        return set()
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, min(threads, len(files)))) as pool:
+            answers = list(pool.map(held, files))
+    except (ClientError, BotoCoreError) as exc:
+        raise SymbolStoreError(f"cannot ask bucket {bucket} which symbol files it holds: {exc}") from None
+    return {sym.key for sym, yes in zip(files, answers, strict=True) if yes}
+
+
 def upload_symbols(
     config: Any,
     db: Any,
@@ -143,7 +171,7 @@ def upload_symbols(
     with read_archive(path, name, Limits.from_config(config)) as archive:
         timings["check"] = time.perf_counter() - started
         started = time.perf_counter()
-        known = {
+        recorded = {
             row["key"]
             for row in db.fetch_all(
                 "SELECT key FROM symbols_files_known(%(bucket)s, %(files)s)",
@@ -151,6 +179,8 @@ def upload_symbols(
                 files=Jsonb([{"key": f.key, "sha256": f.sha256} for f in archive.files]),
             )
         }
+        # the database says what was stored; the bucket says what is still there
+        known = held_by_bucket(client, bucket.name, [f for f in archive.files if f.key in recorded], threads)
         to_store = [f for f in archive.files if f.key not in known]
         if on_total:
             on_total(sum(f.stored_size for f in to_store))

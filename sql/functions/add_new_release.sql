@@ -80,7 +80,7 @@ BEGIN
     END IF;
 
     v_build_date := build_date(build_id);
-    IF v_build_date IS NULL OR v_build_date NOT BETWEEN date '2005-01-01' AND (current_date + interval '1 month')::date THEN
+    IF v_build_date IS NULL OR v_build_date NOT BETWEEN date '2005-01-01' AND (utc_today() + interval '1 month')::date THEN
         RAISE EXCEPTION 'add_new_release: build id % does not start with a date between 2005-01-01 and a month from now', build_id
             USING ERRCODE = 'invalid_parameter_value', HINT = 'build ids are YYYYMMDDhhmmss, e.g. 20140101165243';
     END IF;
@@ -102,7 +102,7 @@ BEGIN
             add_new_release.repository, v_channel, add_new_release.version_build);
 
     IF update_products THEN
-        PERFORM update_product_versions(greatest(30, current_date - v_build_date + 1));
+        PERFORM update_product_versions(greatest(30, utc_today() - v_build_date + 1));
     END IF;
     RETURN true;
 END;

@@ -9,7 +9,8 @@
 --      (update_exploitability refreshes only those ending on its day here), then the 'final'
 --      steps (rank_compare) for lastday.
 -- lastday defaults to yesterday and is clamped to the last day with raw_adi (as in Socorro:
--- later days have no ADI yet); a range ending before firstday is refused. Everything runs in
+-- later days have no ADI yet); a range ending before firstday, starting on a day that is not
+-- over, or with no ADI at all is refused with that reason. Everything runs in
 -- the caller's transaction: an error leaves no day half-done.
 -- Callers: DBAs, `crashstats reports backfill`, crashstats demo. Rerun-safe.
 CREATE OR REPLACE FUNCTION backfill_matviews(
@@ -22,7 +23,7 @@ LANGUAGE plpgsql
 SET "TimeZone" TO 'UTC'
 AS $$
 DECLARE
-    v_last     date := least(coalesce(lastday, current_date - 1), current_date - 1);
+    v_last     date := least(coalesce(lastday, utc_today() - 1), utc_today() - 1);
     v_last_adi date;
     v_day      date;
     v_days     integer;
@@ -34,11 +35,23 @@ BEGIN
         RAISE EXCEPTION 'backfill_matviews: firstday is required'
             USING ERRCODE = 'null_value_not_allowed', HINT = 'SELECT backfill_matviews(''2026-11-01'', ''2026-11-20'')';
     END IF;
+    IF lastday < firstday THEN
+        RAISE EXCEPTION 'backfill_matviews: the range ends (%) before it begins (%)', lastday, firstday
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'give the first day, then the last';
+    END IF;
+    IF firstday > v_last THEN
+        RAISE EXCEPTION 'backfill_matviews: % is not over', CASE WHEN coalesce(lastday, firstday) = firstday THEN firstday::text
+                                                                ELSE format('%s .. %s', firstday, lastday) END
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = format('a day is backfilled once it has ended (UTC); the last one that can be now is %s', v_last);
+    END IF;
     SELECT max(a.date) INTO v_last_adi FROM raw_adi a WHERE a.date <= v_last;
     IF v_last_adi IS NULL OR v_last_adi < firstday THEN
-        RAISE EXCEPTION 'backfill_matviews: raw_adi has no rows from % to %', firstday, v_last
+        RAISE EXCEPTION 'backfill_matviews: no ADI loaded yet for %', CASE WHEN firstday = v_last THEN firstday::text
+                                                                          ELSE format('%s .. %s', firstday, v_last) END
             USING ERRCODE = 'object_not_in_prerequisite_state',
-                  HINT = 'load the Active Daily Installs of those days into raw_adi first';
+                  HINT = coalesce(format('raw_adi ends on %s; ', v_last_adi), 'raw_adi is empty; ')
+                         || 'load the Active Daily Installs of those days into raw_adi first (crashstats adi load, or the fetch-adi job)';
     END IF;
     IF v_last_adi < v_last THEN
         RAISE NOTICE 'backfill_matviews: raw_adi ends on %, backfilling % .. % only', v_last_adi, firstday, v_last_adi;
@@ -46,7 +59,7 @@ BEGIN
     END IF;
     v_days := v_last - firstday + 1;
 
-    PERFORM update_product_versions(greatest(30, current_date - firstday + 126));
+    PERFORM update_product_versions(greatest(30, utc_today() - firstday + 126));
     IF coalesce(reportsclean, true) THEN
         FOR v_day IN SELECT generate_series(firstday, v_last, interval '1 day')::date LOOP
             PERFORM update_reports_duplicates(v_day::timestamp AT TIME ZONE 'UTC',

@@ -1,16 +1,16 @@
--- backfill_reports_clean(begin_time timestamptz, end_time timestamptz DEFAULT now()) -> boolean
+-- backfill_reports_clean(begin_time timestamptz, end_time timestamptz DEFAULT utc_now()) -> boolean
 -- Recomputes reports_clean for [begin_time, end_time) through update_reports_clean, in 1-hour
 -- cycles, or 6-hour cycles when the span is over 15 hours (Socorro's rule). The span is cut
 -- at the last whole hour before now, since later crashes are still arriving. One NOTICE per
 -- cycle reports progress.
 -- Callers: backfill_matviews, DBAs repairing a period. Rerun-safe (each cycle replaces its period).
-CREATE OR REPLACE FUNCTION backfill_reports_clean(begin_time timestamptz, end_time timestamptz DEFAULT now())
+CREATE OR REPLACE FUNCTION backfill_reports_clean(begin_time timestamptz, end_time timestamptz DEFAULT utc_now())
 RETURNS boolean
 LANGUAGE plpgsql
 SET "TimeZone" TO 'UTC'
 AS $$
 DECLARE
-    v_end   timestamptz := least(end_time, date_trunc('hour', now()));
+    v_end   timestamptz := least(end_time, date_trunc('hour', utc_now()));
     v_step  interval;
     v_cur   timestamptz := begin_time;
 BEGIN

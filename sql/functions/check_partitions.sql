@@ -33,8 +33,8 @@ BEGIN
             v_critical := v_critical || format('%s is not a partitioned table', v_table);
             CONTINUE;
         END IF;
-        SELECT bool_or(NOT w.is_default AND now() >= w.range_from AND now() < w.range_to),
-               count(*) FILTER (WHERE NOT w.is_default AND w.range_from > now()),
+        SELECT bool_or(NOT w.is_default AND utc_now() >= w.range_from AND utc_now() < w.range_to),
+               count(*) FILTER (WHERE NOT w.is_default AND w.range_from > utc_now()),
                min(w.partition_name) FILTER (WHERE w.is_default)
           INTO v_current, v_future, v_default
           FROM weekly_partitions w WHERE w.table_name = v_table;
@@ -42,7 +42,7 @@ BEGIN
             v_critical := v_critical || format('%s has a DEFAULT partition (%s)', v_table, v_default);
         END IF;
         IF NOT coalesce(v_current, false) THEN
-            v_critical := v_critical || format('%s has no partition for the week of %s', v_table, week_begins_utc(now()));
+            v_critical := v_critical || format('%s has no partition for the week of %s', v_table, week_begins_utc(utc_now()));
         END IF;
         IF coalesce(v_future, 0) < p_numpartitions THEN
             v_warning := v_warning || format('%s has %s upcoming weekly partitions (want %s)',

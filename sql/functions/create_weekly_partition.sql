@@ -4,8 +4,9 @@
 -- <table>_<YYYYMMDD>, pg_partman names its own (<table>_pIYYYwIW). Then it gives the partition
 -- the registry's unique keys, indexes and foreign keys (apply_weekly_partition_registry;
 -- WEEKNUM = the same week's partition of the referenced table, found through the catalog).
--- Prepares the table first (prepare_partitioned_table: converts an empty plain table, puts its
--- engine in force, refuses a DEFAULT partition holding rows).
+-- Prepares the table first (prepare_partitioned_table: converts a plain table, moving its rows
+-- into the partitions of their weeks, puts its engine in force, refuses a DEFAULT partition
+-- holding rows).
 -- Returns the new partition's name, or NULL when the week already has a partition (idempotent).
 -- Callers: backfill_weekly_report_partitions / weekly_report_partitions (weekly job, setup
 -- admin, writers meeting a missing week), apply_weekly_partition_registry. Rerun-safe.
@@ -42,12 +43,11 @@ BEGIN
     END IF;
 
     PERFORM prepare_partitioned_table(p_tablename);
-    IF partition_engine(p_tablename) = 'pg_partman' THEN
-        -- registering with pg_partman may have made this week already
-        SELECT w.partition_name INTO v_partname
-          FROM weekly_partitions w
-         WHERE w.table_name = p_tablename AND NOT w.is_default AND w.week_begins = v_week;
-    END IF;
+    -- preparing may have made this week already: pg_partman's premake when it registered the
+    -- table, or the weeks of the rows of a plain table it converted
+    SELECT w.partition_name INTO v_partname
+      FROM weekly_partitions w
+     WHERE w.table_name = p_tablename AND NOT w.is_default AND w.week_begins = v_week;
     IF v_partname IS NULL AND partition_engine(p_tablename) = 'pg_partman' THEN
         EXECUTE format('SELECT %I.create_partition_time(%L, ARRAY[%L::timestamptz], false)',
                        pg_partman_schema(), 'public.' || p_tablename,

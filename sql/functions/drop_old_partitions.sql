@@ -18,7 +18,7 @@ SET "TimeZone" TO 'UTC'
 AS $$
 DECLARE
     v_detail   text;
-    v_earliest date := ((now() AT TIME ZONE 'UTC')::date - interval '12 months')::date;
+    v_earliest date := (utc_today() - interval '12 months')::date;
     v_parts    text[];
     v_weeks    date[];
 BEGIN

@@ -37,7 +37,7 @@ BEGIN
       FROM product_versions pv
      WHERE pv.product_name = edit_featured_versions.product
        AND pv.version_string = ANY (featured_versions::citext[])
-       AND pv.sunset_date < current_date;
+       AND pv.sunset_date < utc_today();
     IF v_expired IS NOT NULL THEN
         RAISE EXCEPTION 'edit_featured_versions: % % past its sunset date', array_to_string(v_expired, ', '),
                         CASE WHEN cardinality(v_expired) = 1 THEN 'is' ELSE 'are' END

@@ -43,7 +43,7 @@ BEGIN
             END IF;
         ELSIF v_input = 'raw_adi' THEN
             IF NOT EXISTS (SELECT 1 FROM raw_adi WHERE date = p_day) THEN
-                RAISE EXCEPTION '%: raw_adi has no rows for %', p_proc_name, p_day
+                RAISE EXCEPTION '%: no ADI loaded yet for % (raw_adi has no rows for that day)', p_proc_name, p_day
                     USING ERRCODE = 'object_not_in_prerequisite_state',
                           HINT = 'load that day''s Active Daily Installs into raw_adi (crashstats adi load, or INSERT INTO raw_adi) first';
             END IF;

@@ -1,5 +1,5 @@
 -- missing_symbols_report(p_days integer DEFAULT 7, p_include_uploaded boolean DEFAULT false,
---                        p_now timestamptz DEFAULT now())
+--                        p_now timestamptz DEFAULT utc_now())
 --   -> TABLE(debug_file, debug_id, code_file, code_id, first_seen date, last_seen date,
 --            days_seen integer, uploaded boolean)
 -- The modules the processor had no symbols for (missing_symbols) on the p_days days up to
@@ -9,7 +9,7 @@
 CREATE OR REPLACE FUNCTION missing_symbols_report(
     p_days integer DEFAULT 7,
     p_include_uploaded boolean DEFAULT false,
-    p_now timestamptz DEFAULT now()
+    p_now timestamptz DEFAULT utc_now()
 )
 RETURNS TABLE (
     debug_file text, debug_id text, code_file text, code_id text,
@@ -32,8 +32,8 @@ BEGIN
            EXISTS (SELECT 1 FROM symbols_files s
                     WHERE s.debug_file = m.debug_file AND s.debug_id = m.debug_id)
       FROM missing_symbols m
-     WHERE m.date_processed > (coalesce(p_now, now()) - make_interval(days => p_days))::date
-       AND m.date_processed <= coalesce(p_now, now())::date
+     WHERE m.date_processed > (coalesce(p_now, utc_now()) - make_interval(days => p_days))::date
+       AND m.date_processed <= coalesce(p_now, utc_now())::date
      GROUP BY m.debug_file, m.debug_id
     HAVING p_include_uploaded
         OR NOT EXISTS (SELECT 1 FROM symbols_files s

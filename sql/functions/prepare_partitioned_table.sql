@@ -1,7 +1,8 @@
 -- prepare_partitioned_table(p_tablename text) -> void
 -- Makes a report_partition_info table ready for weekly partitions:
---   * it must exist; a plain empty table is converted (make_partitioned_table), and a
---     partitioned one must be partitioned by RANGE on the registry's partition_column;
+--   * it must exist; a plain table is converted (make_partitioned_table: its rows move into
+--     weekly partitions created for their weeks), and a partitioned one must be partitioned by
+--     RANGE on the registry's partition_column;
 --   * its engine (partition_engine) is put in force: under pg_partman the table is registered
 --     with partman.create_parent(..., 'native', 'weekly', ...) (automatic maintenance off:
 --     weekly_report_partitions runs partman.run_maintenance for it, then applies the registry's
@@ -73,7 +74,7 @@ BEGIN
                   HINT = 'install it (Debian: apt-get install postgresql-15-partman) and run SELECT set_partition_engine(''pg_partman''); or SELECT set_partition_engine(''native'')';
     ELSIF v_engine = 'pg_partman' AND NOT v_registered THEN
         -- new partitions start after the existing ones (pg_partman must not overlap them)
-        SELECT greatest(week_begins_utc(now()), max((w.range_to AT TIME ZONE 'UTC')::date)) INTO v_start
+        SELECT greatest(week_begins_utc(utc_now()), max((w.range_to AT TIME ZONE 'UTC')::date)) INTO v_start
           FROM weekly_partitions w WHERE w.table_name = p_tablename AND NOT w.is_default;
         EXECUTE format('SELECT %I.create_parent(p_parent_table := %L, p_control := %L, p_type := ''native'', '
                        'p_interval := ''weekly'', p_premake := 4, p_start_partition := %L, '
@@ -151,4 +152,4 @@ BEGIN
 END;
 $$;
 COMMENT ON FUNCTION prepare_partitioned_table(text) IS
-'Readies a report_partition_info table for weekly partitions: converts an empty plain table, checks its RANGE key, registers it with pg_partman or releases it as its engine says, drops an empty DEFAULT partition and refuses one with rows. Called by partition creation; rerun-safe.';
+'Readies a report_partition_info table for weekly partitions: converts a plain table (its rows moved into weekly partitions), checks its RANGE key, registers it with pg_partman or releases it as its engine says, drops an empty DEFAULT partition and refuses one with rows. Called by partition creation; rerun-safe.';

@@ -58,7 +58,7 @@ BEGIN
                    -- a separate branch: CASE evaluates in order, so make_date sees a valid month
                    WHEN p.d > extract(day FROM make_date(p.y, p.m, 1) + interval '1 month - 1 day')
                        THEN format('bad date: %s (expected YYYY-MM-DD)', quote_literal(p.date_text))
-                   WHEN make_date(p.y, p.m, p.d) > current_date + 1
+                   WHEN make_date(p.y, p.m, p.d) > utc_today() + 1
                        THEN format('date is in the future: %s', p.date_text)
                    WHEN p.product_name = ''
                        THEN 'product_name is empty'

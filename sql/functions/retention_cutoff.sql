@@ -1,8 +1,8 @@
--- retention_cutoff(p_months integer DEFAULT 12, p_now timestamptz DEFAULT now()) -> date
+-- retention_cutoff(p_months integer DEFAULT 12, p_now timestamptz DEFAULT utc_now()) -> date
 -- The Monday (UTC) of the week that was p_months months before p_now: the cutoff the weekly drop job
 -- passes to drop_named_partitions (Socorro's DropOldPartitionsCronApp: one year).
 -- Callers: the drop-old-partitions job, `crashstats partitions drop-old`. Read-only.
-CREATE OR REPLACE FUNCTION retention_cutoff(p_months integer DEFAULT 12, p_now timestamptz DEFAULT now())
+CREATE OR REPLACE FUNCTION retention_cutoff(p_months integer DEFAULT 12, p_now timestamptz DEFAULT utc_now())
 RETURNS date
 LANGUAGE plpgsql STABLE
 AS $$

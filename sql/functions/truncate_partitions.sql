@@ -35,7 +35,7 @@ BEGIN
           FROM report_partition_info r
           JOIN weekly_partitions w ON w.table_name = r.table_name::text
          WHERE r.truncate_old AND NOT w.is_default
-           AND w.range_to <= now() - make_interval(weeks => coalesce(r.truncate_after_weeks, p_weeks_to_keep))
+           AND w.range_to <= utc_now() - make_interval(weeks => coalesce(r.truncate_after_weeks, p_weeks_to_keep))
          GROUP BY w.week_begins
          ORDER BY w.week_begins
     LOOP

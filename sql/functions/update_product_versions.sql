@@ -13,6 +13,8 @@
 --     "<version>b" (beta_number 0, is_rapid_beta, has_builds, no builds of its own) and the
 --     individual betas as children (rapid_beta_id = parent, the parent's sunset_date);
 --   * every build (build id, platform, repository) of a version in product_version_builds.
+-- When it adds a version or a build, the crashes rejected for want of one (reports_bad) go back
+-- to the live reports' queue (requeue_rejected_crashes), so they move into it within a minute.
 -- Cumulative and idempotent: existing rows are kept, a rerun adds nothing new.
 -- Callers: the product-versions job (daily), add_new_release(update_products), backfill_matviews,
 -- crashstats demo. Rerun-safe.
@@ -21,6 +23,9 @@ RETURNS boolean
 LANGUAGE plpgsql
 SET "TimeZone" TO 'UTC'
 AS $$
+DECLARE
+    v_rows  integer;
+    v_added integer := 0;
 BEGIN
     IF product_window IS NULL OR product_window < 1 THEN
         RAISE EXCEPTION 'update_product_versions: product_window must be 1 day or more, got %', product_window
@@ -52,7 +57,7 @@ BEGIN
            ORDER BY s.product_name
            LIMIT 1
       ) AS spp ON true
-     WHERE build_date(r.build_id) > current_date - product_window
+     WHERE build_date(r.build_id) > utc_today() - product_window
        AND version_matches_channel(r.version, r.build_type)
        AND lower(r.build_type) IN (SELECT unnest(enum_range(NULL::build_type))::text)
        AND (p.rapid_release_version IS NULL
@@ -81,6 +86,8 @@ BEGIN
      GROUP BY rr.product_name, rr.version, rr.beta_number, rr.build_type
      ORDER BY rr.product_name, version_sort(rr.version, coalesce(rr.beta_number, 0), rr.build_type)
     ON CONFLICT (product_name, version_string) DO NOTHING;
+    GET DIAGNOSTICS v_rows = ROW_COUNT;
+    v_added := v_added + v_rows;
 
     -- rapid-beta parents: one "<version>b" row per rapid beta version
     INSERT INTO product_versions (product_name, major_version, release_version, version_string, beta_number,
@@ -103,6 +110,8 @@ BEGIN
      GROUP BY rr.product_name, rr.version
      ORDER BY rr.product_name, version_sort(rr.version, 0, 'beta')
     ON CONFLICT (product_name, version_string) DO NOTHING;
+    GET DIAGNOSTICS v_rows = ROW_COUNT;
+    v_added := v_added + v_rows;
 
     -- rapid-beta children, pointing at their parent and sharing its sunset date
     INSERT INTO product_versions (product_name, major_version, release_version, version_string, beta_number,
@@ -130,6 +139,8 @@ BEGIN
      GROUP BY rr.product_name, rr.version, rr.beta_number, parent.sunset_date, parent.product_version_id
      ORDER BY rr.product_name, version_sort(rr.version, coalesce(rr.beta_number, 0), 'beta')
     ON CONFLICT (product_name, version_string) DO NOTHING;
+    GET DIAGNOSTICS v_rows = ROW_COUNT;
+    v_added := v_added + v_rows;
 
     -- the builds of every version (parents have none)
     INSERT INTO product_version_builds (product_version_id, build_id, platform, repository)
@@ -141,8 +152,14 @@ BEGIN
        AND pv.build_type = rr.build_type
        AND NOT coalesce(pv.is_rapid_beta, false)
     ON CONFLICT (product_version_id, build_id, platform) DO NOTHING;
+    GET DIAGNOSTICS v_rows = ROW_COUNT;
+    v_added := v_added + v_rows;
 
     DROP TABLE pg_temp.releases_recent;
+    -- crashes rejected for want of a version added now are counted again by the live reports
+    IF v_added > 0 THEN
+        PERFORM requeue_rejected_crashes();
+    END IF;
     RETURN true;
 END;
 $$;

@@ -13,9 +13,9 @@ SET "TimeZone" TO 'UTC'
 SET work_mem TO '256MB'
 AS $$
 DECLARE
-    v_day   date := coalesce(updateday, current_date - 1);
-    v_start timestamptz := coalesce(updateday, current_date - 1)::timestamp AT TIME ZONE 'UTC';
-    v_end   timestamptz := (coalesce(updateday, current_date - 1) + 1)::timestamp AT TIME ZONE 'UTC';
+    v_day   date := coalesce(updateday, utc_today() - 1);
+    v_start timestamptz := coalesce(updateday, utc_today() - 1)::timestamp AT TIME ZONE 'UTC';
+    v_end   timestamptz := (coalesce(updateday, utc_today() - 1) + 1)::timestamp AT TIME ZONE 'UTC';
     v_rows  bigint;
 BEGIN
     IF NOT matview_begin('update_rank_compare', v_day, checkdata, check_period, 'reports_clean') THEN

@@ -1,11 +1,11 @@
--- weekly_report_partitions_plan(p_numweeks int DEFAULT 2, p_targetdate timestamptz DEFAULT now())
+-- weekly_report_partitions_plan(p_numweeks int DEFAULT 2, p_targetdate timestamptz DEFAULT utc_now())
 --   -> TABLE (table_name text, week_begins date, engine text)
 -- What weekly_report_partitions(p_numweeks, p_targetdate) would create: the missing
 -- (table, week) pairs for the week of p_targetdate (UTC) and the p_numweeks weeks after it,
 -- in creation order. pg_partman may premake further weeks of its tables on top.
 -- Callers: `crashstats partitions create --dry-run`, `crashstats setup admin --dry-run`. Read-only.
 CREATE OR REPLACE FUNCTION weekly_report_partitions_plan(p_numweeks integer DEFAULT 2,
-                                                         p_targetdate timestamptz DEFAULT now())
+                                                         p_targetdate timestamptz DEFAULT utc_now())
 RETURNS TABLE (table_name text, week_begins date, engine text)
 LANGUAGE plpgsql STABLE
 AS $$

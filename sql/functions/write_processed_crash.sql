@@ -16,7 +16,8 @@
 --   * missing_symbols: each {debug_file, debug_id, code_file, code_id} of p_missing_symbols
 --     once per day; the document also keeps them, as {debug_file, debug_id} pairs, under
 --     "modules_missing_symbols" (a few bytes, GIN-indexed: late symbols find the crashes that
---     lacked them without reading json_dump).
+--     lacked them without reading json_dump);
+--   * reports_live_queue: the crash, for update_reports_live to count in the live reports.
 -- The day (and that of a row moved from another day) is cleared from Super Search's roll-up
 -- (search_facets_touch). Rows of an earlier processing in another week (the raw crash was
 -- saved again with another submission time) are removed first. Returns the reports id. Raises 23514 when a week has no
@@ -148,6 +149,11 @@ BEGIN
          WHERE coalesce(m->>'debug_file', '') <> '' AND coalesce(m->>'debug_id', '') <> ''
         ON CONFLICT DO NOTHING;
     END IF;
+
+    -- for the live reports (update_reports_live), written with the rows above so that
+    -- update_reports_clean can tell which processing of the crash it has read (xmin)
+    INSERT INTO reports_live_queue (uuid, date_processed) VALUES (v_uuid, p_date)
+    ON CONFLICT (uuid) DO UPDATE SET date_processed = EXCLUDED.date_processed, queued_at = EXCLUDED.queued_at;
     RETURN v_id;
 END;
 $$;

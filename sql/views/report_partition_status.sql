@@ -12,7 +12,7 @@ SELECT r.table_name::text AS table_name,
        count(w.partition_name) FILTER (WHERE NOT w.is_default) AS partitions,
        min(w.week_begins) AS first_week,
        max(w.week_begins) AS last_week,
-       count(w.partition_name) FILTER (WHERE NOT w.is_default AND w.range_from > now()) AS upcoming,
+       count(w.partition_name) FILTER (WHERE NOT w.is_default AND w.range_from > utc_now()) AS upcoming,
        coalesce(bool_or(w.is_default), false) AS has_default,
        r.truncate_old,
        r.truncate_after_weeks

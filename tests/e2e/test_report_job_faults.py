@@ -10,6 +10,7 @@ import psycopg
 
 from pyapp import reports
 from pyapp.demo import load
+from tests.clock import SuiteClock
 from tests.e2e.conftest import OwnPostgres, env_for
 from tests.ops.conftest import crashstats
 
@@ -26,9 +27,11 @@ def tcbs_of(url: str, day: dt.date) -> list[tuple]:
         ).fetchall()
 
 
-def test_a_report_job_failing_midway_leaves_no_partial_day(own_pg: OwnPostgres, tmp_path: Path) -> None:
+def test_a_report_job_failing_midway_leaves_no_partial_day(
+    own_pg: OwnPostgres, tmp_path: Path, clock: SuiteClock
+) -> None:
     url = own_pg.new_database()
-    day = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
+    day = clock.days_ago(1)
     load.generate(url, days=2, per_day=400, seed=9, last_day=day)
     reports.backfill(url, day - dt.timedelta(days=1), day - dt.timedelta(days=1))
     env = env_for(url, CRASHSTATS_VAR_DIR=str(tmp_path / "var"))

@@ -3,7 +3,12 @@ installs): run_maintenance creates the partitions pg_partman's configuration ask
 
 from __future__ import annotations
 
+import pytest
+
 from tests.jobs.conftest import utc
+
+pytestmark = pytest.mark.dates  # pg_partman premakes weeks from the real clock
+
 
 
 def test_partman_maintenance_runs_pg_partmans_maintenance(harness) -> None:

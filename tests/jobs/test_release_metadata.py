@@ -16,6 +16,7 @@ from pathlib import Path
 import psycopg
 from psycopg.types.json import Jsonb
 
+from tests.clock import SuiteClock
 from tests.jobs.conftest import Reply, utc
 
 ARCHIVE_BUILD_INFO = {  # archive.mozilla.org: <product>-<version>.<locale>.<platform>.json
@@ -294,10 +295,10 @@ def test_an_unreachable_source_fails_the_run(harness, tmp_path: Path) -> None:
     assert outcome.message == f"jobs.http.FetchError: {tmp_path}/nowhere: no such file or directory"
 
 
-def test_the_job_against_the_real_release_functions(harness, tmp_path: Path) -> None:
+def test_the_job_against_the_real_release_functions(harness, tmp_path: Path, clock: SuiteClock) -> None:
     """No stubs: the job's call matches add_new_release's signature, and the builds it adds
     become product versions through the real update_product_versions."""
-    recent = dt.datetime.now(dt.UTC) - dt.timedelta(days=3)  # inside update_product_versions' window
+    recent = clock.now() - dt.timedelta(days=3)  # inside update_product_versions' window
     build = recent.strftime("%Y%m%d%H%M%S")
     folder = tmp_path / "releases"
     folder.mkdir()

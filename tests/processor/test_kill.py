@@ -4,7 +4,6 @@ crash gives, and the queue is empty."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import random
 import signal
@@ -14,6 +13,7 @@ from pathlib import Path
 import psycopg
 
 from pyapp.processor.signature import SignatureMaker
+from tests.clock import SuiteClock
 from tests.processor import synthetic
 from tests.processor.conftest import cli_env, save_raw, start_crashstats
 from tests.support import child_pids, scalar, stop_process
@@ -24,8 +24,8 @@ KILLS = 8
 
 def test_killed_workers_lose_nothing_and_duplicate_nothing(
     db: psycopg.Connection, processor_settings: dict[str, str], rng: random.Random, tmp_path: Path
-) -> None:
-    now = dt.datetime.now(dt.UTC)
+, clock: SuiteClock) -> None:
+    now = clock.now()
     raws = []
     with db.transaction():
         for _ in range(CRASHES):

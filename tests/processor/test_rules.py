@@ -106,7 +106,8 @@ def test_socorros_sample_plugin_hang(services: Services) -> None:
     assert processed["proto_signature"].startswith("crash_here | middle_function | main")
     assert processed["success"] is True
     assert notes(processed)[:2] == ["processor_test_1", "MozillaProcessorAlgorithm2015"]
-    assert 'non-integer value of "SecondsSinceLastCrash"' in notes(processed)
+    # the sample has no SecondsSinceLastCrash (a first crash): nothing to note
+    assert not any("SecondsSinceLastCrash" in note for note in notes(processed))
     assert "exploitability information missing" in notes(processed)
     assert processed["completed_datetime"] == processed["completeddatetime"] >= processed["started_datetime"]
 
@@ -176,6 +177,10 @@ def test_dates_socorro_notes_and_integer_limits(services: Services) -> None:
         'non-integer value of "StartupTime"',
         '"SecondsSinceLastCrash" larger than MAXINT - set to NULL',
     } <= set(notes(processed))
+    bad_last = process(services, with_dump({**raw, "SecondsSinceLastCrash": "soon"}))
+    assert bad_last["last_crash"] is None
+    assert 'non-integer value of "SecondsSinceLastCrash"' in notes(bad_last)
+    assert process(services, with_dump({**raw, "SecondsSinceLastCrash": "86400"}))["last_crash"] == 86400
     no_time = process(services, with_dump({"submitted_timestamp": submitted.isoformat()}))
     assert no_time["crash_time"] == int(submitted.timestamp())
     assert {"WARNING: raw_crash missing CrashTime", "client_crash_date is unknown"} <= set(notes(no_time))
@@ -444,3 +449,28 @@ def test_the_siggen_rules_share_one_cached_frame_tool(monkeypatch: pytest.Monkey
     assert len({id(t) for t in tools}) == 1
     assert siggen.rules.CSignatureTool is CSignatureTool
     assert not isinstance(CSignatureTool(), CachedCSignatureTool)
+
+
+@pytest.mark.parametrize(
+    ("threads", "signature"),
+    [
+        # a token-supplied json_dump may hold anything: numbers where text belongs
+        ([{"frames": [{"frame": 0, "function": 12345, "module": "libxul.so"}]}], "12345"),
+        (
+            [{"frames": [{"frame": 0, "function": ["x"], "module": "libxul.so", "module_offset": "0x10"}]}],
+            None,
+        ),
+        ([{"frames": [7, {"frame": 1, "function": "Foo::Bar()", "file": 3}]}, "not a thread"], "Foo::Bar"),
+        # an object where the thread list belongs: no frames, not a failure
+        ({"0": {"frames": [{"function": "f"}]}}, "EMPTY: no frame data available"),
+    ],
+)
+def test_malformed_stacks_still_get_a_signature(threads: Any, signature: str | None) -> None:
+    processed = {"json_dump": {"crash_info": {"crashing_thread": 0, "type": "SIGSEGV"}, "threads": threads}}
+    result = SIGNATURES.generate({}, processed)
+    assert result.signature != "" and not any("Rule failed" in note for note in result.notes), result.notes
+    if signature is not None:
+        assert result.signature == signature
+    # a well-formed stack is handed to siggen as it is (no copy)
+    good = [{"frames": [{"frame": 0, "function": "f", "module": "m"}]}]
+    assert SignatureMaker.crash_data({}, {"json_dump": {"threads": good}})["threads"] is good

@@ -20,6 +20,7 @@ import pytest
 from psycopg.types.json import Jsonb
 
 from pyapp.dumpstore import FSDumpStore
+from tests.clock import CLOCK
 from tests.fake_elasticsearch import FakeElasticsearch
 from tests.processor import synthetic
 from tests.processor.conftest import cli_env, crashstats, save_raw
@@ -80,7 +81,7 @@ def es_mapping(url: str, index: str) -> dict[str, Any]:
 
 
 def one_crash(db: psycopg.Connection, rng: random.Random) -> tuple[str, dict[str, Any]]:
-    raw = synthetic.raw_crash(rng, dt.datetime.now(UTC), Comments="my comment", URL="https://secret.example/")
+    raw = synthetic.raw_crash(rng, CLOCK.now(), Comments="my comment", URL="https://secret.example/")
     return save_raw(db, raw), raw
 
 

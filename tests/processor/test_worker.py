@@ -21,6 +21,7 @@ from pyapp.dumpstore import MAIN_DUMP, FSDumpStore
 from pyapp.processor import queue
 from pyapp.processor.settings import ProcessorSettings
 from pyapp.processor.worker import Worker
+from tests.clock import CLOCK
 from tests.crashpad_fixtures import crash_and_upload
 from tests.processor import synthetic
 from tests.processor.conftest import cli_env, crashstats, save_raw, start_crashstats
@@ -91,7 +92,7 @@ def env(processor_settings: dict[str, str]) -> dict[str, str]:
 
 
 def test_crash_id_processes_those_crashes_now(db: psycopg.Connection, env, rng: random.Random) -> None:
-    now = dt.datetime.now(UTC)
+    now = CLOCK.now()
     wanted = save_raw(db, synthetic.raw_crash(rng, now))
     other = save_raw(db, synthetic.raw_crash(rng, now))
     unknown = create_crash_id(now)
@@ -116,7 +117,7 @@ def test_an_idle_worker_wakes_on_notify_and_stops_on_sigterm(
             lambda: scalar(db, "SELECT count(*) FROM processors WHERE stopped_at IS NULL"), what="start"
         )
         time.sleep(0.5)  # its first look at the empty queue is over: it waits for NOTIFY now
-        crash_id = save_raw(db, synthetic.raw_crash(rng, dt.datetime.now(UTC)))
+        crash_id = save_raw(db, synthetic.raw_crash(rng, CLOCK.now()))
         # with a one-hour poll, only the NOTIFY can make this happen
         wait_until(
             lambda: scalar(db, "SELECT count(*) FROM reports WHERE uuid = %s", (crash_id,)), what="NOTIFY"
@@ -141,7 +142,7 @@ def slow_stackwalker(tmp_path: Path, seconds: float) -> Path:
 
 def dumps_only_crash(db: psycopg.Connection, store: FSDumpStore, dump: bytes) -> str:
     """A collector-style crash whose minidump is in the dump store (no json_dump)."""
-    now = dt.datetime.now(UTC)
+    now = CLOCK.now()
     crash_id = create_crash_id(now)
     store.save_dumps(crash_id, {MAIN_DUMP: dump})
     raw = {
@@ -181,11 +182,12 @@ def test_a_stop_finishes_the_crash_in_hand_and_gives_the_rest_back(
     assert scalar(db, "SELECT signature FROM reports") == "crashme"
     rest = db.execute("SELECT * FROM processing_queue").fetchall()
     assert {str(r["crash_id"]) for r in rest} == set(ids) - stored
-    assert all(r["attempts"] == 0 and r["lease_expires"] <= dt.datetime.now(UTC) for r in rest)
+    now = scalar(db, "SELECT clock_timestamp()")  # the database's clock, which set the leases
+    assert all(r["attempts"] == 0 and r["lease_expires"] <= now for r in rest)
 
 
 def test_a_stalled_claim_is_recovered(db: psycopg.Connection, env, rng: random.Random) -> None:
-    ids = {save_raw(db, synthetic.raw_crash(rng, dt.datetime.now(UTC))) for _ in range(3)}
+    ids = {save_raw(db, synthetic.raw_crash(rng, CLOCK.now())) for _ in range(3)}
     db.execute("SELECT * FROM processing_queue_claim('dead:1:0', 10, '1 second')")
     time.sleep(1.2)
     done = crashstats("processor", "--once", env=env)
@@ -195,7 +197,7 @@ def test_a_stalled_claim_is_recovered(db: psycopg.Connection, env, rng: random.R
 
 
 def test_several_workers_share_the_queue(db: psycopg.Connection, env, rng: random.Random) -> None:
-    now = dt.datetime.now(UTC)
+    now = CLOCK.now()
     ids = {save_raw(db, synthetic.raw_crash(rng, now)) for _ in range(60)}
     done = crashstats("processor", "--once", "--workers", "2", env={**env, "CRASHSTATS_PROCESSOR_BATCH": "2"})
     assert done.returncode == 0, done.stderr
@@ -207,7 +209,7 @@ def test_several_workers_share_the_queue(db: psycopg.Connection, env, rng: rando
 
 
 def test_priority_requests_from_python(fresh_db: str, db: psycopg.Connection, rng: random.Random) -> None:
-    crash_id = save_raw(db, synthetic.raw_crash(rng, dt.datetime.now(UTC)))
+    crash_id = save_raw(db, synthetic.raw_crash(rng, CLOCK.now()))
     with Database(fresh_db) as pool:
         assert queue.request_priority(pool, f"bp-{crash_id}") == "raised"  # the collector queued it
         assert queue.request_priority(pool, crash_id) == "already"
@@ -216,7 +218,7 @@ def test_priority_requests_from_python(fresh_db: str, db: psycopg.Connection, rn
 
 
 def test_reprocess_command(db: psycopg.Connection, env, rng: random.Random) -> None:
-    now = dt.datetime.now(UTC)
+    now = CLOCK.now()
     ids = [save_raw(db, synthetic.raw_crash(rng, now)) for _ in range(3)]
     assert crashstats("processor", "--once", env=env).returncode == 0
     first = {r["uuid"]: r for r in db.execute("SELECT uuid, id, started_datetime, signature FROM reports")}
@@ -252,7 +254,7 @@ def test_reprocess_command(db: psycopg.Connection, env, rng: random.Random) -> N
 
 def quick_crashes(db: psycopg.Connection, rng: random.Random, count: int) -> set[str]:
     """Raw crashes that carry a small json_dump (no stackwalking: quick to process)."""
-    now = dt.datetime.now(UTC)
+    now = CLOCK.now()
     ids = set()
     for _ in range(count):
         raw = synthetic.raw_crash(rng, now, with_dump=False)
@@ -317,7 +319,7 @@ def test_claims_stay_small_when_crashes_are_slow(fresh_db: str, make_config) -> 
 def test_a_json_dump_that_came_with_the_raw_crash_is_stored_as_the_same_text(
     db: psycopg.Connection, env, rng: random.Random
 ) -> None:
-    raw = synthetic.raw_crash(rng, dt.datetime.now(UTC), with_dump=False)
+    raw = synthetic.raw_crash(rng, CLOCK.now(), with_dump=False)
     raw["json_dump"] = synthetic.json_dump(rng, threads=2, frames_per_thread=20, modules=30)
     crash_id = save_raw(db, raw)
     # save_raw_crash kept it apart, as text
@@ -360,3 +362,35 @@ def test_a_grown_claim_that_meets_slow_crashes_gives_the_rest_back(
     rows = db.execute("SELECT uuid, count(*) AS n FROM reports GROUP BY uuid").fetchall()
     assert {r["uuid"] for r in rows} == ids and {r["n"] for r in rows} == {1}
     assert scalar(db, "SELECT count(*) FROM processing_queue") == 0
+
+
+def test_workers_count_what_they_process_in_the_live_reports(
+    db: psycopg.Connection, env, rng: random.Random
+) -> None:
+    def counted() -> set[str]:
+        rows = db.execute("SELECT uuid FROM reports_clean UNION ALL SELECT uuid FROM reports_bad")
+        return {r["uuid"] for r in rows}
+
+    ids = {save_raw(db, synthetic.raw_crash(rng, CLOCK.now())) for _ in range(5)}
+    done = crashstats("processor", "--once", env={**env, "CRASHSTATS_REPORTS_LIVE_INTERVAL": "0.001"})
+    assert done.returncode == 0, done.stderr
+    assert counted() == ids  # no batch job ran: the workers counted them
+    assert scalar(db, "SELECT count(*) FROM reports_live_queue") == 0
+
+    # with the interval 0 the crashes wait for `crashstats reports live`
+    more = {save_raw(db, synthetic.raw_crash(rng, CLOCK.now())) for _ in range(3)}
+    done = crashstats("processor", "--once", env={**env, "CRASHSTATS_REPORTS_LIVE_INTERVAL": "0"})
+    assert done.returncode == 0, done.stderr
+    assert {r["uuid"] for r in db.execute("SELECT uuid FROM reports_live_queue")} == more
+    waiting = "SELECT waiting FROM reports_freshness WHERE report = 'update_reports_live'"
+    assert scalar(db, waiting) == 3
+    status = crashstats("reports", "status", env=env)
+    assert status.returncode == 0, status.stderr
+    lines = status.stdout.splitlines()
+    assert lines[1].startswith("update_reports_live")
+    assert any(line.startswith("update_tcbs ") for line in lines)
+    done = crashstats("reports", "live", env=env)
+    assert done.returncode == 0 and "3 crashes counted" in done.stdout, done.stderr
+    assert counted() == ids | more
+    assert scalar(db, waiting) == 0
+    assert scalar(db, "SELECT sum(crashes) FROM reports_live_runs") == 8

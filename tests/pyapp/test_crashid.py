@@ -16,6 +16,8 @@ from pyapp.crashid import (
     throttle_from_crash_id,
 )
 
+pytestmark = pytest.mark.dates  # crash IDs carry the day they are made
+
 
 def test_new_ids_carry_the_utc_date_and_throttle_digit() -> None:
     late_evening_in_new_york = dt.datetime(2016, 9, 17, 22, 30, tzinfo=dt.timezone(dt.timedelta(hours=-4)))

@@ -10,8 +10,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from tests.clock import SuiteClock
 from tests.pyapp.test_cli import assert_one_line_error, run
 from tests.sql.partition_helpers import REGISTRY
+from tests.sql.test_weekly_partitions import SEED_STATEMENT
 from tests.support import scalar
 
 
@@ -84,6 +86,53 @@ def test_setup_admin_creates_current_and_upcoming_partitions(env: dict[str, str]
     )
 
 
+def test_setup_admin_partitions_a_registered_table_with_rows(env: dict[str, str], fresh_db: str) -> None:
+    with psycopg.connect(fresh_db) as conn:
+        # 58 rows, one a day: the table the seed's statement registers may already have rows
+        days = [dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC) + dt.timedelta(days=i) for i in range(58)]
+        conn.cursor().executemany(
+            "INSERT INTO reports_duplicates (uuid, duplicate_of, date_processed) VALUES (%s, 'u0', %s)",
+            [(f"u{i}", day) for i, day in enumerate(days)],
+        )
+        conn.execute(SEED_STATEMENT)
+    proc = run("setup", "admin", env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.splitlines()[-1].startswith(f"PARTITIONS OK - {len(REGISTRY) + 1} tables")
+    with psycopg.connect(fresh_db) as conn:
+        assert scalar(conn, "SELECT count(*) FROM reports_duplicates") == 58
+        weeks = {day.date() - dt.timedelta(days=day.weekday()) for day in days}
+        assert scalar(conn, "SELECT count(DISTINCT tableoid) FROM reports_duplicates") == len(weeks)
+        assert (
+            scalar(
+                conn,
+                "SELECT count(*) FROM reports_duplicates r JOIN weekly_partitions w "
+                "ON w.partition_name = r.tableoid::regclass::text "
+                "AND r.date_processed >= w.range_from AND r.date_processed < w.range_to",
+            )
+            == 58
+        )
+
+
+def test_one_table_in_trouble_is_reported_and_the_others_are_done(env: dict[str, str], fresh_db: str) -> None:
+    with psycopg.connect(fresh_db) as conn:
+        conn.execute("CREATE VIEW dup_view AS SELECT uuid FROM reports_duplicates")
+        conn.execute(SEED_STATEMENT)
+    for args in (["setup", "admin"], ["partitions", "create"]):
+        proc = run(*args, env=env)
+        assert proc.returncode == 1, proc.stdout + proc.stderr
+        trouble = [x for x in proc.stdout.splitlines() if x.startswith("no weekly partitions made for ")]
+        assert trouble == [
+            "no weekly partitions made for reports_duplicates: "
+            "cannot partition reports_duplicates: view dup_view "
+            "(hint: drop or move them, then rerun weekly_report_partitions(); "
+            "or DELETE FROM report_partition_info WHERE table_name = 'reports_duplicates')"
+        ]
+    assert partition_count(fresh_db) == 3 * len(REGISTRY)
+    check = run("partitions", "check", env=env)
+    assert check.returncode == 2
+    assert check.stdout.strip() == "PARTITIONS CRITICAL - reports_duplicates is not a partitioned table"
+
+
 def test_check_exit_status_is_nagios(env: dict[str, str]) -> None:
     proc = run("partitions", "check", env=env)
     assert proc.returncode == 2 and proc.stdout.startswith("PARTITIONS CRITICAL - reports has no partition")
@@ -98,8 +147,8 @@ def test_check_exit_status_is_nagios(env: dict[str, str]) -> None:
     assert run("partitions", "check", env=env).returncode == 0
 
 
-def test_create_backfill_drop_and_truncate(env: dict[str, str], fresh_db: str) -> None:
-    today = dt.datetime.now(dt.UTC).date()
+def test_create_backfill_drop_and_truncate(env: dict[str, str], fresh_db: str, clock: SuiteClock) -> None:
+    today = clock.today()
     old = today - dt.timedelta(days=800)
     start = old - dt.timedelta(days=old.weekday())
     dry = run(

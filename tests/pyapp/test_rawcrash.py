@@ -3,8 +3,6 @@ while committing): it asks the database again instead of guessing."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import psycopg
 from psycopg.types.json import Jsonb
 
@@ -12,10 +10,11 @@ from pyapp.crashid import create_crash_id
 from pyapp.db import Database
 from pyapp.embedded import free_port
 from pyapp.rawcrash import _committed
+from tests.clock import SuiteClock
 
 
-def test_the_outcome_of_a_lost_commit_is_asked_again(fresh_db: str) -> None:
-    when = dt.datetime.now(dt.UTC)
+def test_the_outcome_of_a_lost_commit_is_asked_again(fresh_db: str, clock: SuiteClock) -> None:
+    when = clock.now()
     stored, never = create_crash_id(when), create_crash_id(when)
     with psycopg.connect(fresh_db, autocommit=True) as conn:
         conn.execute("SELECT save_raw_crash(%s, %s, %s, true)", (stored, Jsonb({"ProductName": "X"}), when))

@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 
 from pyapp.errors import ConfigError
-from pyapp.throttler import SOCORRO_RULES, Result, Rule, Throttler, load_rules, rules_from_data
+from pyapp.throttler import (
+    SOCORRO_RULES,
+    RegisteredProducts,
+    Result,
+    Rule,
+    Throttler,
+    load_rules,
+    rules_from_data,
+)
 
 
 @pytest.mark.parametrize(
@@ -36,6 +44,76 @@ from pyapp.throttler import SOCORRO_RULES, Result, Rule, Throttler, load_rules, 
 def test_socorro_rules(annotations, result, rule, rate) -> None:
     decision = Throttler(SOCORRO_RULES, rng=lambda: 0.5).throttle(annotations)
     assert (decision.result, decision.rule, decision.rate) == (result, rule, rate)
+
+
+def test_socorro_rules_accept_a_registered_product_and_defer_an_unknown_one() -> None:
+    throttler = Throttler(SOCORRO_RULES, rng=lambda: 0.5)
+    registered = {"killerapp", "widgetpro"}.__contains__
+    crash = {"ProductName": "WidgetPro", "Version": "2.0", "ReleaseChannel": "release"}
+    decision = throttler.throttle(crash, lambda name: registered(name.lower()))
+    assert (decision.result, decision.rule, decision.rate) == (Result.ACCEPT, "registered_product", 100)
+    # unknown to the database (or no database asked): kept, not processed
+    assert throttler.throttle({**crash, "ProductName": "Gadget"}, registered).rule == "everything_else"
+    assert throttler.throttle(crash).result is Result.DEFER
+    # earlier rules still decide first: Firefox stays sampled, hangs ignored
+    firefox = throttler.throttle({"ProductName": "Firefox"}, lambda name: True)
+    assert (firefox.rule, firefox.result) == ("firefox", Result.DEFER)
+    assert throttler.throttle({"ProductName": "WidgetPro", "HangID": "h"}, registered).result is Result.IGNORE
+
+
+def test_registered_test_in_declarative_rules() -> None:
+    rules = rules_from_data(
+        [
+            {"name": "unknown", "when": {"ProductName": {"registered": False}}, "result": "reject"},
+            {"name": "rest", "result": "accept"},
+        ]
+    )
+    throttler = Throttler(rules)
+    assert throttler.throttle({"ProductName": "Nope"}, lambda name: False).rule == "unknown"
+    assert throttler.throttle({}, lambda name: True).rule == "unknown"  # no product: not registered
+    assert throttler.throttle({"ProductName": "Yes"}, lambda name: name == "Yes").rule == "rest"
+
+
+def test_registered_products_are_cached_and_a_new_one_is_seen_within_seconds() -> None:
+    now = [100.0]
+    names = ["KillerApp"]
+    reads: list[float] = []
+
+    def load() -> list[str]:
+        reads.append(now[0])
+        return list(names)
+
+    products = RegisteredProducts(load, ttl=60, retry=5, clock=lambda: now[0])
+    assert products("killerapp") and products("KILLERAPP")  # citext: case does not matter
+    assert reads == [100.0]
+    names.append("WidgetPro")
+    assert not products("WidgetPro")  # read a moment ago: not asked again
+    now[0] += 5
+    assert products("WidgetPro")  # a miss after `retry` seconds reads the table again
+    assert reads == [100.0, 105.0]
+    now[0] += 30
+    assert products("KillerApp") and reads == [100.0, 105.0]  # hits do not read
+    now[0] += 30
+    products("KillerApp")
+    assert reads == [100.0, 105.0, 165.0]  # every `ttl` seconds
+
+
+def test_registered_products_survive_a_failing_read() -> None:
+    now = [0.0]
+    answers: list[list[str] | Exception] = [["KillerApp"], RuntimeError("database down")]
+
+    def load() -> list[str]:
+        answer = answers.pop(0) if answers else ["KillerApp"]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    products = RegisteredProducts(load, ttl=10, retry=1, clock=lambda: now[0])
+    assert products("KillerApp")
+    now[0] += 10
+    assert products("KillerApp")  # the failed re-read keeps what was read before
+    failing = RegisteredProducts(lambda: (_ for _ in ()).throw(RuntimeError("down")), clock=lambda: now[0])
+    assert not failing("KillerApp")  # nothing read: unknown, deferred (stored), not lost
 
 
 def test_firefox_release_is_sampled_at_ten_percent() -> None:

@@ -12,7 +12,8 @@ import pytest
 from psycopg.rows import dict_row
 
 from pyapp.demo import load, model
-from tests.conftest import new_dbname
+from tests.clock import CLOCK
+from tests.conftest import new_dbname, prepare_database
 
 SEED = 11
 PER_DAY = 1200
@@ -21,7 +22,7 @@ PER_DAY = 1200
 def report_days() -> list[dt.date]:
     """Sunday, Monday, Tuesday: the most recent such run ending at least 2 days ago (a week
     boundary inside the range, versions still shown today)."""
-    latest = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=2)
+    latest = CLOCK.days_ago(2)
     monday = latest - dt.timedelta(days=(latest.weekday() - 1) % 7 + 1)
     if monday + dt.timedelta(days=1) > latest:
         monday -= dt.timedelta(days=7)
@@ -51,7 +52,10 @@ def edge_crashes(days: list[dt.date]) -> tuple[list[model.Crash], dict[str, str]
         "midnight": model._replace(base[1], date_processed=day0_end),
         "week_start": model._replace(base[2], date_processed=day0_end + dt.timedelta(microseconds=1)),
         "unknown_beta_build": model._replace(beta[0], build="20000101000000"),
-        "unknown_channel": model._replace(base[3], release_channel="weird"),
+        # on the last day: reports_bad keeps only the 2 days before the last period cleaned
+        "unknown_channel": model._replace(
+            base[3], release_channel="weird", date_processed=day0_end + dt.timedelta(days=1, hours=12)
+        ),
         "dup_leader": model._replace(base[4], date_processed=day0_end + dt.timedelta(hours=5)),
         "dup_follower": model._replace(base[4], date_processed=day0_end + dt.timedelta(hours=5, seconds=9)),
     }
@@ -71,8 +75,7 @@ def loaded(pg, template_db: str) -> Iterator[LoadedDb]:
     janitor.init()
     url = pg.url(name)
     try:
-        with psycopg.connect(pg.admin_url, autocommit=True) as conn:
-            conn.execute(f"ALTER DATABASE \"{name}\" SET timezone TO 'UTC'")
+        prepare_database(pg.admin_url, name)
         days = report_days()
         load.generate(url, days=len(days), per_day=PER_DAY, seed=SEED, last_day=days[-1])
         edges, names = edge_crashes(days)

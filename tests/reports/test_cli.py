@@ -98,7 +98,9 @@ def test_demo_generate_then_reports_by_hand(cli_env: dict[str, str], fresh_db: s
         (["reports", "daily", "2026-02-01", "--step", "update_nothing"], 2, "not a step of the report chain"),
         (["demo", "generate", "--days", "0"], 2, "must be 1 or more"),
         (["reports", "daily", "2026-02-01", "--jobs", "0"], 2, "must be 1 or more"),
-        (["reports", "backfill", "2020-01-01", "2020-01-02"], 1, "raw_adi has no rows"),
+        (["reports", "backfill", "2020-01-01", "2020-01-02"], 1, "no ADI loaded yet for 2020-01-01 .."),
+        (["reports", "backfill", "2020-01-01"], 1, "no ADI loaded yet for 2020-01-01 .. "),
+        (["reports", "backfill", "2999-01-01"], 1, "2999-01-01 is not over"),
     ],
 )
 def test_bad_arguments_are_one_line_errors(

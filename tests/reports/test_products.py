@@ -8,9 +8,12 @@ import datetime as dt
 import psycopg
 import pytest
 
+from tests.clock import CLOCK
 from tests.support import scalar
 
-TODAY = dt.datetime.now(dt.UTC).date()
+pytestmark = pytest.mark.dates  # product version windows end on the run's today
+
+TODAY = CLOCK.today()  # the databases' utc_today() too: update_product_versions' window ends here
 
 
 def build(days_ago: int, hour: int = 3) -> int:

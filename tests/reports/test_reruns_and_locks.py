@@ -245,7 +245,7 @@ def test_a_day_whose_inputs_are_not_ready_is_refused(fresh_db: str) -> None:
             conn.execute("SELECT update_adu(%s)", (day + dt.timedelta(days=1),))
         conn.rollback()
         with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState, match="has not ended yet"):
-            conn.execute("SELECT update_reports_clean(now() - interval '10 minutes')")
+            conn.execute("SELECT update_reports_clean(utc_now() - interval '10 minutes')")
         conn.rollback()
         # an hour without any crash still counts as cleaned
         empty = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)

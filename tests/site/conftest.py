@@ -34,7 +34,8 @@ from pyapp.crashid import ACCEPT, create_crash_id
 from pyapp.demo import load, model
 from pyapp.embedded import free_port
 from pyapp.schema import ROOT
-from tests.conftest import new_dbname
+from tests.clock import CLOCK
+from tests.conftest import new_dbname, prepare_database
 from tests.support import stop_process, wait_for_http
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -205,9 +206,8 @@ def site_data(pg, template_db: str) -> Iterator[SiteData]:
     janitor.init()
     url = pg.url(name)
     try:
-        with psycopg.connect(pg.admin_url, autocommit=True) as conn:
-            conn.execute(f"ALTER DATABASE \"{name}\" SET timezone TO 'UTC'")
-        last = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
+        prepare_database(pg.admin_url, name)
+        last = CLOCK.days_ago(1)
         days = [last - dt.timedelta(days=2), last - dt.timedelta(days=1), last]
         load.generate(url, days=len(days), per_day=PER_DAY, seed=SEED, last_day=last)
         nasty_id, pending_id, bug_id = load_extra_rows(url, days[1])

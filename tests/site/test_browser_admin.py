@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from pyapp.schema import ROOT
 from tests.auth_fixtures import unique_email
+from tests.clock import SuiteClock
 from tests.site.conftest import ARTIFACTS, SiteServer
 from tests.site.test_browser import chromium_path
 
@@ -38,7 +39,9 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"admin_{name}.png"), full_page=True)
 
 
-def test_a_superuser_adds_a_product_release_and_featured_version(site: SiteServer, chromium: Browser) -> None:
+def test_a_superuser_adds_a_product_release_and_featured_version(
+    site: SiteServer, chromium: Browser, clock: SuiteClock
+) -> None:
     email = unique_email("release-manager")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CRASHSTATS_", "DATABASE_"))}
     made = subprocess.run(
@@ -77,7 +80,7 @@ def test_a_superuser_adds_a_product_release_and_featured_version(site: SiteServe
         page.select_option("#release-form select[name=product]", "BrowserApp")
         page.fill("#release-form input[name=version]", "6.0")
         page.select_option("#release-form select[name=update_channel]", "Release")
-        build = (dt.datetime.now(dt.UTC) - dt.timedelta(days=3)).strftime("%Y%m%d%H%M%S")
+        build = (clock.now() - dt.timedelta(days=3)).strftime("%Y%m%d%H%M%S")
         page.fill("#release-form input[name=build_id]", build)
         page.fill("#release-form input[name=platform]", "Linux")
         page.click("#release-form button[type=submit]")

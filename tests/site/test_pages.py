@@ -58,7 +58,9 @@ LINKS_PER_PAGE = 25
 def test_page_is_valid_html_and_its_links_resolve(site: SiteServer, name: str) -> None:
     path = page_urls(site.data)[name]
     response = site.get(path)
-    assert response.status == 200, f"{path}: {response.status}\n{response.text[:2000]}"
+    # user comments are view_pii's: anonymous gets the permission page
+    expected = 403 if name == "signature_comments" else 200
+    assert response.status == expected, f"{path}: {response.status}\n{response.text[:2000]}"
     assert response.headers["content-type"] == "text/html; charset=utf-8"
     _tree, found = check_page(response.text)
     new = [link for link in dict.fromkeys(found) if link not in CHECKED][:LINKS_PER_PAGE]
@@ -121,7 +123,7 @@ def test_the_crash_page_shows_the_crash_without_private_data(site: SiteServer) -
     for key in ("email", "url", "user_id", "exploitability", "memory_info"):
         assert key not in processed and key not in answer["report"]
     assert "sensitive" not in processed["json_dump"]
-    assert "EMAILREMOVED" in processed["user_comments"] and "URLREMOVED" in processed["user_comments"]
+    assert "user_comments" not in processed and "user_comments" not in answer["report"]
     assert {"Email", "URL", "Comments", "guid"}.isdisjoint(answer["raw_crash"])
     assert answer["raw_crash"]["Notes"] == NASTY_NOTE
     assert processed["json_dump"]["threads"][0]["frames"][1]["function"].endswith("<script>alert(1)</script>")
@@ -154,12 +156,11 @@ def test_crash_ids_pending_unknown_expired(site: SiteServer) -> None:
     assert site.get("/report/index/not-a-crash-id").status == 400
 
 
-def test_private_tabs_show_scrubbed_comments_and_url_counts_only(site: SiteServer) -> None:
+def test_private_tabs_hide_comments_and_show_url_counts_only(site: SiteServer) -> None:
     pages = page_urls(site.data)
-    comments = site.get(pages["signature_comments"].replace("/report/list", "/report/list.json")).json()
-    assert comments["total"] == 1
-    assert "EMAILREMOVED" in comments["rows"][0]["user_comments"]
-    assert "URLREMOVED" in comments["rows"][0]["user_comments"]
+    comments = site.get(pages["signature_comments"].replace("/report/list", "/report/list.json"))
+    assert comments.status == 403 and "view_pii" in comments.json()["error"]
+    assert "tab=comments" not in site.get(pages["signature_nasty"]).text
     urls = site.get(pages["signature_urls"].replace("/report/list", "/report/list.json")).json()
     assert urls["rows"] == [{"crash_count": 1}]
     urls_csv = site.get(pages["signature_urls"].replace("/report/list", "/report/list.csv")).text
@@ -199,8 +200,9 @@ def test_json_and_csv_twins(site: SiteServer, name: str, rows_key: str) -> None:
     table = list(csv.reader(io.StringIO(as_csv.text)))
     assert len(table) == len(rows) + 1
     header = table[0]
-    if rows:
-        assert set(header) <= set(rows[0]) | {"url"}
+    if rows:  # a window with a day not over says so in every row (the JSON says it once)
+        partial = {"partial", "as_of"} if data.get("partial") else set()
+        assert set(header) <= set(rows[0]) | {"url"} | partial
     if name in ("home", "topcrasher", "daily", "signature", "status"):
         assert rows, f"{name} has no rows in the test data"
 

@@ -19,16 +19,11 @@ def search(site: SiteServer, *pairs: tuple[str, str]) -> dict:
 
 def count(site: SiteServer, where: str, params: tuple = ()) -> int:
     first = site.data.days[0]
-    now = dt.datetime.now(dt.UTC)
     with site.connect() as conn:
         return conn.execute(
             "SELECT count(*) AS n FROM reports"
-            f" WHERE date_processed >= %s AND date_processed < %s AND {where}",
-            (
-                first,
-                min(now, dt.datetime.combine(first, dt.time(), tzinfo=dt.UTC) + dt.timedelta(days=7)),
-                *params,
-            ),
+            f" WHERE date_processed >= %s AND date_processed < least(now(), %s) AND {where}",
+            (first, dt.datetime.combine(first, dt.time(), tzinfo=dt.UTC) + dt.timedelta(days=7), *params),
         ).fetchone()["n"]
 
 

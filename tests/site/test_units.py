@@ -15,6 +15,7 @@ from psycopg.types.json import Jsonb
 
 from pyapp.config import load_config
 from pyapp.crashid import ACCEPT, create_crash_id
+from tests.clock import SuiteClock
 from tests.support import scalar
 from web.cache import PageCache, parse_servers
 from web.framework import BadRequest
@@ -23,7 +24,7 @@ from web.search import build_query, parse_value
 from web.site import Site, with_statement_timeout
 from web.viewer import ANONYMOUS, Viewer
 
-RULES = RedactionRules.from_rows(
+RULE_ROWS = (
     [
         {"scope": "processed", "field": "email", "permission": "view_pii", "treatment": "hide"},
         {"scope": "processed", "field": "user_comments", "permission": "view_pii", "treatment": "scrub"},
@@ -37,6 +38,8 @@ RULES = RedactionRules.from_rows(
         {"scope": "raw", "field": "Email", "permission": "view_pii", "treatment": "hide"},
     ]
 )
+#: Socorro 2015's rules: user comments shown to everyone, scrubbed
+RULES = RedactionRules.from_rows(RULE_ROWS, public_scrubbed=True)
 DOC = {
     "crash": {
         "email": "a@b.example",
@@ -71,10 +74,36 @@ def test_permissions_lift_their_rules_only() -> None:
     assert both == DOC
 
 
+def test_user_comments_are_hidden_unless_the_site_shows_them_scrubbed() -> None:
+    default = RedactionRules.from_rows(RULE_ROWS)
+    assert "user_comments" not in redact(DOC, ANONYMOUS, default)["crash"]
+    pii = redact(DOC, Viewer("someone", frozenset({"view_pii"})), default)
+    assert pii["crash"]["user_comments"] == DOC["crash"]["user_comments"]
+
+
 def test_scrub_pii() -> None:
     assert scrub_pii("mail x.y+z@mail.example.org, site https://e.example/p?q=1 & www.example.com") == (
         "mail EMAILREMOVED, site URLREMOVED & URLREMOVED"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "scrubbed"),
+    [
+        ("see pii-marker.example/secret now", "see URLREMOVED now"),
+        ("host 10.0.0.7:8080 or intranet.example.com:443/x", "host URLREMOVED or URLREMOVED"),
+        ('write "John Smith"@example.com', "write EMAILREMOVED"),
+        ("root@localhost said so", "EMAILREMOVED said so"),
+        ("a mailto:x@y.example link, or mailto: alone", "a EMAILREMOVED link, or EMAILREMOVED alone"),
+        (r"C:\Users\jdoe\AppData\Local\x.dll", r"PATHREMOVED\AppData\Local\x.dll"),
+        ("C:/Documents and Settings/Jane Doe/x", "PATHREMOVED/x"),
+        ("/home/alice/.mozilla and /Users/bob/Library", "PATHREMOVED/.mozilla and PATHREMOVED/Library"),
+        # not personal data: left alone
+        ("firefox.exe crashed at 3.5 s in xul.dll!Foo, version 52.0.1.4", None),
+    ],
+)
+def test_scrub_pii_catches_every_form(text: str, scrubbed: str | None) -> None:
+    assert scrub_pii(text) == (text if scrubbed is None else scrubbed)
 
 
 def test_viewers_share_cache_entries_by_what_they_may_see() -> None:
@@ -137,8 +166,8 @@ def test_memcached_down_is_a_warning_not_an_error(caplog: pytest.LogCaptureFixtu
     assert parse_servers(["memcached://h:1", "h2", " "]) == [("h", 1), ("h2", 11211)]
 
 
-def test_request_priority_processing(sql: psycopg.Connection) -> None:
-    when = dt.datetime.now(dt.UTC) - dt.timedelta(days=2)
+def test_request_priority_processing(sql: psycopg.Connection, clock: SuiteClock) -> None:
+    when = clock.now() - dt.timedelta(days=2)
     deferred, queued = create_crash_id(when, ACCEPT), create_crash_id(when, ACCEPT)
     sql.execute("SELECT save_raw_crash(%s, %s, %s, false)", (deferred, Jsonb({"a": 1}), when))
     sql.execute("SELECT save_raw_crash(%s, %s, %s, true)", (queued, Jsonb({"a": 2}), when))

@@ -49,6 +49,25 @@ def created(sql: psycopg.Connection, numweeks: int, target: str | dt.datetime) -
     ]
 
 
+def created_warning(
+    sql: psycopg.Connection, numweeks: int, target: str | dt.datetime
+) -> tuple[list[str], list[tuple[str, str | None]]]:
+    """weekly_report_partitions(numweeks, target): the partitions created and the (message, hint)
+    of each WARNING it raised (one per table it could not do)."""
+    warnings: list[tuple[str, str | None]] = []
+
+    def keep(diag: psycopg.errors.Diagnostic) -> None:
+        if diag.severity_nonlocalized == "WARNING":
+            warnings.append((diag.message_primary or "", diag.message_hint))
+
+    sql.add_notice_handler(keep)
+    try:
+        names = created(sql, numweeks, target)
+    finally:
+        sql.remove_notice_handler(keep)
+    return names, warnings
+
+
 def table_weeks(sql: psycopg.Connection, names: list[str]) -> list[tuple[str, dt.date]]:
     """(table, week) of each partition name, in the given order."""
     rows = {
@@ -83,7 +102,7 @@ def weeks_of(sql: psycopg.Connection, table: str) -> list[dt.date]:
 
 
 def today_utc(sql: psycopg.Connection) -> dt.date:
-    return sql.execute("SELECT (now() AT TIME ZONE 'UTC')::date AS d").fetchone()["d"]
+    return sql.execute("SELECT utc_today() AS d").fetchone()["d"]
 
 
 def monday(day: dt.date) -> dt.date:

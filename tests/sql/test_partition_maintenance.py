@@ -19,6 +19,8 @@ from tests.sql.partition_helpers import (
 )
 from tests.support import scalar
 
+pytestmark = pytest.mark.dates  # partitions around today's week, truncation and retention cut-offs
+
 
 def backfill(sql: psycopg.Connection, start: dt.date, end: dt.date, table: str | None = None) -> list[str]:
     return [

@@ -17,6 +17,7 @@ from psycopg.types.json import Jsonb
 from pyapp import errors
 from pyapp.crashid import create_crash_id
 from pyapp.db import wrap_exceptions
+from tests.clock import SuiteClock
 from tests.support import scalar
 
 UTC = dt.UTC
@@ -476,8 +477,8 @@ def test_a_queue_insert_notifies_the_processors(fresh_db: str) -> None:
 # --- server status and helpers ---------------------------------------------------------------------
 
 
-def test_server_status_snapshot(sql: psycopg.Connection) -> None:
-    now = dt.datetime.now(UTC)
+def test_server_status_snapshot(sql: psycopg.Connection, clock: SuiteClock) -> None:
+    now = clock.now()
     sql.execute("SELECT processor_register('h:1:0', 'h', 1)")
     sql.execute("SELECT processor_register('h:2:0', 'h', 2)")
     sql.execute("SELECT processor_register('gone:3:0', 'gone', 3)")

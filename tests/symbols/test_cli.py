@@ -10,6 +10,7 @@ from typing import Any
 
 import psycopg
 
+from tests.clock import SuiteClock
 from tests.processor.conftest import cli_env, crashstats
 from tests.support import scalar
 from tests.symbols.conftest import bucket_keys, debug_id, make_zip, store_crash_lacking, sym_text, tree_name
@@ -61,11 +62,31 @@ def test_settings_errors_are_one_line(
     assert scalar(conn, "SELECT count(*) FROM symbols_uploads") == 0
 
 
-def test_missing_as_csv(settings: dict[str, str], conn: psycopg.Connection) -> None:
-    store_crash_lacking(conn, dt.datetime.now(dt.UTC) - dt.timedelta(days=1), [("libgone.so", debug_id(4))])
+def test_missing_as_csv(settings: dict[str, str], conn: psycopg.Connection, clock: SuiteClock) -> None:
+    store_crash_lacking(conn, clock.now() - dt.timedelta(days=1), [("libgone.so", debug_id(4))])
     done = crashstats("symbols", "missing", "--days", "3", env=cli_env(settings))
     assert done.returncode == 0, done.stderr
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
     assert [(r["debug_file"], r["debug_id"], r["days_seen"]) for r in rows] == [
         ("libgone.so", debug_id(4), "1")
     ]
+
+
+def test_missing_csv_cells_are_never_formulas(
+    settings: dict[str, str], conn: psycopg.Connection, clock: SuiteClock
+) -> None:
+    """Module names come from crash reports: one that a spreadsheet would run as a formula is
+    written with a leading ' (as the site's CSVs are)."""
+    formula = '=HYPERLINK("http://evil.example","x")'
+    store_crash_lacking(
+        conn, clock.now() - dt.timedelta(days=1), [(formula, debug_id(5)), ("@SUM(A1)", debug_id(6))]
+    )
+    done = crashstats("symbols", "missing", "--days", "3", env=cli_env(settings))
+    assert done.returncode == 0, done.stderr
+    rows = {r["debug_id"]: r for r in csv.DictReader(io.StringIO(done.stdout))}
+    assert rows[debug_id(5)]["debug_file"] == "'" + formula
+    assert rows[debug_id(5)]["code_file"] == "'" + formula
+    assert rows[debug_id(6)]["debug_file"] == "'@SUM(A1)"
+    assert rows[debug_id(5)]["days_seen"] == "1"  # numbers stay numbers
+    for row in rows.values():
+        assert not any(v.startswith(("=", "+", "-", "@", "\t", "\r")) for v in row.values()), row

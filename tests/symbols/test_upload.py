@@ -17,6 +17,7 @@ from pyapp.config import Config
 from pyapp.db import Database
 from pyapp.symbols.archive import ArchiveError
 from pyapp.symbols.upload import SymbolStoreError, upload_symbols
+from tests.clock import SuiteClock
 from tests.support import scalar
 from tests.symbols.conftest import (
     bucket_keys,
@@ -134,6 +135,31 @@ def test_identical_files_are_skipped_changed_ones_replaced(
     assert scalar(conn, "SELECT count(*) FROM symbols_files") == 2
 
 
+def test_files_the_bucket_lost_are_stored_again(
+    tmp_path: Path, make_config: Callable[..., Config], database: Database, s3_client: Any
+) -> None:
+    """The database says a file was stored, but the bucket lost it (emptied, or an object
+    overwritten by other content): the upload asks the bucket (HEAD) and stores it again."""
+    config = make_config()
+    bucket = config["SYMBOLS_BUCKET_DEFAULT_NAME"]
+    path = archive(tmp_path, ("libfoo.so", debug_id(1)), ("libbar.so", debug_id(2)))
+    first = upload_symbols(config, database, user_email="a@example.org", path=path)
+    assert first.stored == 2
+    lost = f"v1/libfoo.so/{debug_id(1)}/libfoo.so.sym"
+    s3_client.delete_object(Bucket=bucket, Key=lost)
+    other = f"v1/libbar.so/{debug_id(2)}/libbar.so.sym"
+    s3_client.put_object(Bucket=bucket, Key=other, Body=b"not the file", Metadata={"sha256": "0" * 64})
+    again = upload_symbols(config, database, user_email="a@example.org", path=path)
+    assert (again.stored, again.skipped) == (2, 0)
+    obj = s3_client.get_object(Bucket=bucket, Key=lost)
+    assert gzip.decompress(obj["Body"].read()) == sym_text("libfoo.so", debug_id(1))
+    obj = s3_client.get_object(Bucket=bucket, Key=other)
+    assert gzip.decompress(obj["Body"].read()) == sym_text("libbar.so", debug_id(2))
+    # and with everything in place, a third upload skips both
+    third = upload_symbols(config, database, user_email="a@example.org", path=path)
+    assert (third.stored, third.skipped) == (0, 2)
+
+
 def test_two_users_two_buckets(
     tmp_path: Path,
     make_config: Callable[..., Config],
@@ -203,8 +229,8 @@ def test_the_store_down_records_nothing(
 
 def test_late_symbols_queue_the_crashes_that_lacked_them(
     tmp_path: Path, make_config: Callable[..., Config], database: Database, conn: psycopg.Connection
-) -> None:
-    now = dt.datetime.now(UTC)
+, clock: SuiteClock) -> None:
+    now = clock.now()
     module = ("liblate.so", debug_id(7))
     recent = store_crash_lacking(conn, now - dt.timedelta(days=3), [module, ("libother.so", debug_id(8))])
     today = store_crash_lacking(conn, now - dt.timedelta(minutes=5), [module])

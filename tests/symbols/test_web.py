@@ -22,6 +22,7 @@ from pyapp.config import Config
 from pyapp.db import Database
 from pyapp.symbols.upload import upload_symbols
 from tests.auth_fixtures import WebClient, create_token, create_user
+from tests.clock import SuiteClock
 from tests.site.htmlcheck import check_page, texts
 from tests.support import scalar
 from tests.symbols.conftest import (
@@ -115,8 +116,10 @@ def test_the_symbol_server_streams(start_site: Callable[..., SiteServer], upload
     assert fetch(site.url + f"/symbols/libfoo.so/{debug_id(3)}/libfoo.so.sym").status == 404
 
 
-def test_the_missing_symbols_page(start_site: Callable[..., SiteServer], conn: psycopg.Connection) -> None:
-    now = dt.datetime.now(UTC)
+def test_the_missing_symbols_page(
+    start_site: Callable[..., SiteServer], conn: psycopg.Connection, clock: SuiteClock
+) -> None:
+    now = clock.now()
     store_crash_lacking(conn, now - dt.timedelta(days=1), [("libnosyms.so", debug_id(5))])
     store_crash_lacking(conn, now - dt.timedelta(days=40), [("libancient.so", debug_id(6))])
     site = start_site()

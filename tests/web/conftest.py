@@ -20,6 +20,7 @@ from psycopg.rows import dict_row
 
 from pyapp.dumpstore import MAIN_DUMP, FSDumpStore
 from pyapp.submitter import Crash, encode_multipart
+from tests.clock import CLOCK
 from tests.support import child_pids
 
 
@@ -246,7 +247,7 @@ def dump_store_failure(dump_root: Path) -> Iterator[None]:
     """The dump store cannot create today's (or tomorrow's) directory: a file is in the way."""
     import datetime as dt
 
-    today = dt.datetime.now(dt.UTC).date()
+    today = CLOCK.today()
     blockers = [dump_root / d.strftime("%Y%m%d") for d in (today, today + dt.timedelta(days=1))]
     dump_root.mkdir(parents=True, exist_ok=True)
     saved: dict[Path, Path] = {}

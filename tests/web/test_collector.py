@@ -6,11 +6,13 @@ import datetime as dt
 import gzip
 import json
 import random
+import time
 from pathlib import Path
 
-from pyapp.crashid import date_from_crash_id, is_crash_id, throttle_from_crash_id
+from pyapp.crashid import create_crash_id, date_from_crash_id, is_crash_id, throttle_from_crash_id
 from pyapp.dumpstore import MAIN_DUMP
 from pyapp.submitter import Crash, encode_multipart
+from tests.clock import SuiteClock
 from tests.web.conftest import (
     CollectorServer,
     assert_stored,
@@ -39,18 +41,19 @@ FORM = {"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
 DUMP = b"MDMP" + bytes(range(256)) * 8
 
 
-def test_breakpad_upload_is_stored_and_queued(start_collector, rng) -> None:
+def test_breakpad_upload_is_stored_and_queued(start_collector, rng, clock: SuiteClock) -> None:
     server: CollectorServer = start_collector()
     crash = make_crash(rng, extra_dumps=2)
     answer = server.send(crash, headers={"User-Agent": "Breakpad/1.0 (Linux)"})
     assert answer.status == 200 and answer.text.endswith("\n")
     crash_id = answer.crash_id
     assert crash_id and is_crash_id(crash_id)
-    assert date_from_crash_id(crash_id) == dt.datetime.now(dt.UTC).date()
     assert throttle_from_crash_id(crash_id) == 0
     raw = assert_stored(server, crash_id, crash)
     assert raw["legacy_processing"] == 0 and raw["throttle_rate"] == 100 and raw["type_tag"] == "bp"
     submitted = dt.datetime.fromisoformat(raw["submitted_timestamp"])
+    # the ID carries the UTC day the collector received the crash on (no earlier than the run)
+    assert date_from_crash_id(crash_id) == submitted.astimezone(dt.UTC).date() >= clock.today()
     assert abs(submitted.timestamp() - raw["timestamp"]) < 1e-3
     meta = raw["metadata"]
     assert meta["payload"] == "multipart" and meta["payload_compressed"] == "0"
@@ -331,9 +334,33 @@ def test_socorro_default_rules(start_collector, rng) -> None:
     assert server.queued(other.crash_id) is None
 
 
+def test_socorro_default_rules_accept_a_product_once_it_is_registered(start_collector, rng) -> None:
+    server = start_collector(CRASHSTATS_THROTTLE_RULES="socorro")
+    widget = {"ProductName": "WidgetPro", "Version": "2.0", "ReleaseChannel": "release"}
+    first = server.send(make_crash(rng, **widget))
+    asked = time.monotonic()
+    assert throttle_from_crash_id(first.crash_id) == 1 and server.queued(first.crash_id) is None
+    assert server.raw_crash(first.crash_id)["metadata"]["throttle_rule"] == "everything_else"
+    with server.connect() as conn:
+        assert [tuple(r.values())[:2] for r in conn.execute("SELECT * FROM deferred_unknown_products()")] == [
+            ("WidgetPro", 1)
+        ]
+        # the admin's product form calls add_new_product: the deferred crash is queued with it
+        conn.execute("SELECT add_new_product('WidgetPro', '2.0', NULL, 'widgetpro')")
+    assert server.queued(first.crash_id) is not None
+    assert server.raw_crash(first.crash_id)["legacy_processing"] == 0
+    # the collector reads the products table again within seconds of meeting an unknown product
+    time.sleep(max(0.0, asked + 5.5 - time.monotonic()))
+    second = server.send(make_crash(rng, **widget))
+    assert throttle_from_crash_id(second.crash_id) == 0 and server.queued(second.crash_id) is not None
+    assert server.raw_crash(second.crash_id)["metadata"]["throttle_rule"] == "registered_product"
+
+
 def test_client_crash_ids_need_a_token(start_collector, rng) -> None:
-    server = start_collector(CRASHSTATS_COLLECTOR_TOKENS="s3cret,other")
-    own_id = "de1bb258-cbbf-4589-a673-34f802160918"
+    server = start_collector(
+        CRASHSTATS_COLLECTOR_TOKENS="s3cret,other", CRASHSTATS_COLLECTOR_REPLACE_TOKENS="rep"
+    )
+    own_id = create_crash_id()
     crash = make_crash(rng, uuid=own_id)
     assert (server.send(crash).status, server.send(crash).text) == (401, "Discarded=unauthorized_uuid")
     wrong = server.send(crash, headers={"Auth-Token": "guess"})
@@ -342,9 +369,12 @@ def test_client_crash_ids_need_a_token(start_collector, rng) -> None:
     answer = server.send(crash, headers={"Auth-Token": "other"})
     assert answer.status == 200 and answer.crash_id == own_id
     assert_stored(server, own_id, crash)
-    # again with new dumps: the row is replaced, one queue row
+    # again with new dumps: only a replace token replaces the row (one queue row)
     again = make_crash(rng, uuid=own_id, Version="9.9")
-    assert server.send(again, headers={"Auth-Token": "s3cret"}).crash_id == own_id
+    refused = server.send(again, headers={"Auth-Token": "s3cret"})
+    assert (refused.status, refused.text) == (409, "Discarded=duplicate_crash_id")
+    assert_stored(server, own_id, crash)
+    assert server.send(again, headers={"Auth-Token": "rep"}).crash_id == own_id
     assert server.raw_crash(own_id)["Version"] == "9.9"
     assert server.store.get_dump(own_id) == again.dumps[MAIN_DUMP]
     assert server.queued_ids() == {own_id}

@@ -29,6 +29,7 @@ def test_submit_a_dump_with_annotations(start_collector, cli_env, tmp_path: Path
     dump.write_bytes(fake_dump(random.Random(1), 50_000))
     extra = tmp_path / "browser.dmp"
     extra.write_bytes(b"MDMP browser")
+    ids = []
     for flags in ([], ["--gzip"], ["--gzip", "--chunked"]):
         proc = run(
             "submit",
@@ -44,6 +45,8 @@ def test_submit_a_dump_with_annotations(start_collector, cli_env, tmp_path: Path
             "Version=1.0",
             "-a",
             "Notes=a=b",
+            "-a",
+            f"Transport={' '.join(flags) or 'plain'}",  # the same report again would be one crash
             *flags,
             env=cli_env,
         )
@@ -51,11 +54,13 @@ def test_submit_a_dump_with_annotations(start_collector, cli_env, tmp_path: Path
         line = proc.stdout.strip()
         assert line.startswith("CrashID=bp-")
         crash_id = line[len("CrashID=bp-") :]
+        ids.append(crash_id)
         raw = server.raw_crash(crash_id)
         assert (raw["ProductName"], raw["Version"], raw["Notes"]) == ("KillerApp", "1.0", "a=b")
         assert raw["metadata"]["payload_compressed"] == ("1" if flags else "0")
         assert server.store.get_dump(crash_id) == dump.read_bytes()
         assert server.store.get_dump(crash_id, "upload_file_minidump_browser") == b"MDMP browser"
+    assert len(set(ids)) == 3
 
 
 def test_resubmit_stored_raw_crashes_from_a_directory(start_collector, cli_env, tmp_path: Path) -> None:
