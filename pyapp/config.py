@@ -517,7 +517,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "CRASHSTATS_REPORTS_LIVE_INTERVAL",
         "float",
-        20.0,
+        30.0,
         "seconds between a processor worker's calls of update_reports_live, which counts the crashes "
         "processed since in the live reports (docs/live-reports.md); 0: leave it to the reports-live "
         "job or `crashstats reports live`",

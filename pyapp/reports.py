@@ -138,14 +138,19 @@ def run_day(
 
 
 #: one call of the live reports' counter (docs/live-reports.md)
-COUNT_LIVE = "SELECT update_reports_live(%(limit)s)"
+COUNT_LIVE = "SELECT update_reports_live(%(limit)s, make_interval(secs => %(gap)s))"
 
 
-def count_live(conn: psycopg.Connection, limit: int = 20000) -> int | None:
+def count_live(conn: psycopg.Connection, limit: int = 20000, min_gap: float = 0.0) -> int | None:
     """Count the crashes processed since the last call in the live reports, in one transaction
-    of ``conn``: how many were taken, or None while update_reports_clean runs (they wait)."""
+    of ``conn``: how many were taken, or None while update_reports_clean runs (they wait).
+    ``min_gap``: do nothing (0) within that many seconds of the last call that counted."""
     with db.wrap_exceptions(), conn.transaction():
-        row = conn.cursor(row_factory=tuple_row).execute(COUNT_LIVE, {"limit": limit}).fetchone()
+        row = (
+            conn.cursor(row_factory=tuple_row)
+            .execute(COUNT_LIVE, {"limit": limit, "gap": min_gap})
+            .fetchone()
+        )
     return None if row is None else row[0]
 
 

@@ -18,6 +18,7 @@ Fixtures:
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 from collections.abc import Iterator
@@ -118,30 +119,29 @@ def template_db(pg: Server) -> Iterator[str]:
         janitor.drop()
 
 
-def _clone(pg: Server, template: str) -> tuple[DatabaseJanitor, str]:
-    name = new_dbname("crashstats_test")
+@contextlib.contextmanager
+def cloned_database(pg: Server, template: str, prefix: str = "crashstats_test") -> Iterator[str]:
+    """The URL of a new clone of ``template`` (prepare_database's settings), dropped afterwards."""
+    name = new_dbname(prefix)
     janitor = pg.janitor(name, template=template)
     janitor.init()
-    prepare_database(pg.admin_url, name)
-    return janitor, pg.url(name)
+    try:
+        prepare_database(pg.admin_url, name)
+        yield pg.url(name)
+    finally:
+        janitor.drop()
 
 
 @pytest.fixture
 def fresh_db(pg: Server, template_db: str) -> Iterator[str]:
-    janitor, url = _clone(pg, template_db)
-    try:
+    with cloned_database(pg, template_db) as url:
         yield url
-    finally:
-        janitor.drop()
 
 
 @pytest.fixture(scope="session")
 def shared_db(pg: Server, template_db: str) -> Iterator[str]:
-    janitor, url = _clone(pg, template_db)
-    try:
+    with cloned_database(pg, template_db) as url:
         yield url
-    finally:
-        janitor.drop()
 
 
 @pytest.fixture

@@ -164,7 +164,7 @@ class ProcessorSettings:
     max_attempts: int = 3
     delivery_delay: dt.timedelta = dt.timedelta(seconds=600)
     #: seconds between a worker's calls of update_reports_live (0: never)
-    live_interval: float = 20.0
+    live_interval: float = 30.0
 
     @classmethod
     def from_config(cls, config: Config) -> ProcessorSettings:

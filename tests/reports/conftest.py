@@ -13,7 +13,7 @@ from psycopg.rows import dict_row
 
 from pyapp.demo import load, model
 from tests.clock import CLOCK
-from tests.conftest import new_dbname, prepare_database
+from tests.conftest import cloned_database
 
 SEED = 11
 PER_DAY = 1200
@@ -70,12 +70,7 @@ def edge_crashes(days: list[dt.date]) -> tuple[list[model.Crash], dict[str, str]
 
 @pytest.fixture(scope="module")
 def loaded(pg, template_db: str) -> Iterator[LoadedDb]:
-    name = new_dbname("crashstats_reports")
-    janitor = pg.janitor(name, template=template_db)
-    janitor.init()
-    url = pg.url(name)
-    try:
-        prepare_database(pg.admin_url, name)
+    with cloned_database(pg, template_db, "crashstats_reports") as url:
         days = report_days()
         load.generate(url, days=len(days), per_day=PER_DAY, seed=SEED, last_day=days[-1])
         edges, names = edge_crashes(days)
@@ -84,8 +79,6 @@ def loaded(pg, template_db: str) -> Iterator[LoadedDb]:
         with psycopg.connect(url) as conn:
             conn.execute("SELECT backfill_matviews(%s, %s)", (days[0], days[-1]))
         yield LoadedDb(url, days, names)
-    finally:
-        janitor.drop()
 
 
 @pytest.fixture

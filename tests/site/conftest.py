@@ -35,7 +35,7 @@ from pyapp.demo import load, model
 from pyapp.embedded import free_port
 from pyapp.schema import ROOT
 from tests.clock import CLOCK
-from tests.conftest import new_dbname, prepare_database
+from tests.conftest import cloned_database
 from tests.support import stop_process, wait_for_http
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -201,12 +201,7 @@ def load_extra_rows(url: str, day: dt.date) -> tuple[str, str, int]:
 
 @pytest.fixture(scope="package")
 def site_data(pg, template_db: str) -> Iterator[SiteData]:
-    name = new_dbname("crashstats_site")
-    janitor = pg.janitor(name, template=template_db)
-    janitor.init()
-    url = pg.url(name)
-    try:
-        prepare_database(pg.admin_url, name)
+    with cloned_database(pg, template_db, "crashstats_site") as url:
         last = CLOCK.days_ago(1)
         days = [last - dt.timedelta(days=2), last - dt.timedelta(days=1), last]
         load.generate(url, days=len(days), per_day=PER_DAY, seed=SEED, last_day=last)
@@ -226,8 +221,6 @@ def site_data(pg, template_db: str) -> Iterator[SiteData]:
                 (top["p"], top["v"], last),
             ).fetchone()["signature"]
         yield SiteData(url, days, nasty_id, pending_id, bug_id, top["p"], top["v"], signature)
-    finally:
-        janitor.drop()
 
 
 class Memcached:

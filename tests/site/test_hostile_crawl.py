@@ -39,7 +39,7 @@ from pyapp.config import load_config
 from pyapp.demo import load
 from tests.auth_fixtures import WebClient, create_user
 from tests.clock import SuiteClock
-from tests.conftest import new_dbname, prepare_database
+from tests.conftest import cloned_database
 from tests.site.conftest import Memcached, SiteData, SiteServer, load_extra_rows, run_site
 
 #: routes the crawl leaves to their own hostile tests
@@ -121,12 +121,7 @@ class Crawl:
 def crawl(
     pg, template_db: str, memcached: Memcached, tmp_path_factory: pytest.TempPathFactory, clock: SuiteClock
 ) -> Iterator[Crawl]:
-    name = new_dbname("crashstats_crawl")
-    janitor = pg.janitor(name, template=template_db)
-    janitor.init()
-    url = pg.url(name)
-    try:
-        prepare_database(pg.admin_url, name)
+    with cloned_database(pg, template_db, "crashstats_crawl") as url:
         last = clock.days_ago(1)
         days = [last - dt.timedelta(days=1), last]
         load.generate(url, days=len(days), per_day=60, seed=11, last_day=last)
@@ -157,8 +152,6 @@ def crawl(
             csrf = web.csrf_from("/admin/users/")
             fields = list(server.get("/api/SuperSearchFields/").json().values())
             yield Crawl(server, data, dict(web.cookies), csrf, victim.id, fields)
-    finally:
-        janitor.drop()
 
 
 def page_specs(c: Crawl) -> dict[tuple[str, str], Spec]:

@@ -16,7 +16,7 @@ from psycopg.types.json import Jsonb
 from pyapp.crashid import create_crash_id
 from pyapp.demo import load
 from tests.clock import SuiteClock
-from tests.conftest import new_dbname, prepare_database
+from tests.conftest import cloned_database
 from tests.site.conftest import Memcached, SiteData, SiteServer, run_site
 from tests.support import scalar
 
@@ -26,12 +26,7 @@ def live_site(
     pg, template_db: str, memcached: Memcached, clock: SuiteClock, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[SiteServer]:
     """A site over two closed days of demo crashes, reports built by the batch."""
-    name = new_dbname("crashstats_live")
-    janitor = pg.janitor(name, template=template_db)
-    janitor.init()
-    url = pg.url(name)
-    try:
-        prepare_database(pg.admin_url, name)
+    with cloned_database(pg, template_db, "crashstats_live") as url:
         days = [clock.days_ago(2), clock.days_ago(1)]
         load.generate(url, days=2, per_day=300, seed=31, last_day=days[-1])
         with psycopg.connect(url, row_factory=dict_row) as conn:
@@ -47,8 +42,6 @@ def live_site(
         work = tmp_path_factory.mktemp("live")
         with run_site(data, memcached, work, CACHE_KEY_PREFIX="livetest") as server:
             yield server
-    finally:
-        janitor.drop()
 
 
 def process_now(

@@ -27,6 +27,11 @@ BEGIN
         RAISE EXCEPTION 'reports_clean_load: need p_from < p_to within one UTC week, got % .. %', p_from, p_to
             USING ERRCODE = 'invalid_parameter_value', HINT = 'update_reports_clean splits longer periods week by week';
     END IF;
+    IF p_uuids IS NOT NULL THEN
+        -- a few crashes: index look-ups into the lookup tables (signatures, addresses, ...) beat
+        -- hashing them whole, the reason nested loops are off for a period's thousands
+        PERFORM set_config('enable_nestloop', 'on', true);
+    END IF;
     PERFORM ensure_weekly_partitions(p_from, p_to, 'reports_clean', 'reports_user_info', 'raw_crash_fields');
 
     -- 1. the report-relevant annotations of the period's raw crashes, read once here (the

@@ -1,4 +1,4 @@
--- update_reports_live(p_limit integer DEFAULT 20000) -> integer
+-- update_reports_live(p_limit integer DEFAULT 20000, p_min_gap interval DEFAULT '0') -> integer
 -- Counts processed crashes in the live reports as they arrive: takes up to p_limit crashes from
 -- reports_live_queue (oldest first) and normalises exactly those into reports_clean,
 -- reports_bad, reports_user_info and raw_crash_fields (reports_clean_load with the crashes'
@@ -8,12 +8,14 @@
 -- live_delta_crashes_by_user). A crash processed again moves its counts: it is never counted
 -- twice. Logs the call in reports_live_runs. Returns the crashes taken: 0 when the queue is
 -- empty, NULL when update_reports_clean holds its lock (a batch run; the crashes wait for the
--- next call). Same rules and same rows as update_reports_clean and the daily update_X(day):
+-- next call). With p_min_gap, a call within that time of the last one that counted crashes does
+-- nothing (returns 0): every processor worker calls it, and one call per gap does the work for
+-- all (each call has a fixed cost of its own; docs/live-reports.md). Same rules and same rows as update_reports_clean and the daily update_X(day):
 -- those remain the from-scratch recomputation a DBA runs after fixing data.
 -- See docs/live-reports.md.
 -- Callers: processor workers (every CRASHSTATS_REPORTS_LIVE_INTERVAL seconds),
 -- `crashstats reports live`, tests. Rerun-safe.
-CREATE OR REPLACE FUNCTION update_reports_live(p_limit integer DEFAULT 20000)
+CREATE OR REPLACE FUNCTION update_reports_live(p_limit integer DEFAULT 20000, p_min_gap interval DEFAULT '0')
 RETURNS integer
 LANGUAGE plpgsql
 SET "TimeZone" TO 'UTC'
@@ -28,6 +30,13 @@ BEGIN
     IF p_limit IS NULL OR p_limit < 1 THEN
         RAISE EXCEPTION 'update_reports_live: p_limit must be 1 or more, got %', p_limit
             USING ERRCODE = 'invalid_parameter_value', HINT = 'SELECT update_reports_live(20000)';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM reports_live_queue) THEN
+        RETURN 0;  -- the common case of a worker's call: nothing waits, nothing to set up
+    END IF;
+    IF p_min_gap > interval '0'
+       AND (SELECT max(r.finished_at) FROM reports_live_runs r) > clock_timestamp() - p_min_gap THEN
+        RETURN 0;  -- another worker counted less than p_min_gap ago
     END IF;
     -- the same lock as update_reports_clean: the two never write reports_clean at once
     IF NOT pg_try_advisory_xact_lock(hashtext('crashstats.matview'), hashtext('update_reports_clean')) THEN
@@ -48,12 +57,12 @@ BEGIN
     -- what these crashes counted for until now (a crash processed again, or counted by a batch)
     CREATE TEMP TABLE live_delta ON COMMIT DROP AS
     SELECT -1 AS sign, rc.uuid, rc.date_processed, rc.signature_id, rc.product_version_id, rc.process_type,
-           rc.release_channel, rc.build_type, rc.os_name, rc.hang_id, rc.uptime,
-           live_crash_is_gc(rc.uuid, rc.date_processed) AS is_gc
+           rc.release_channel, rc.build_type, rc.os_name, rc.hang_id, rc.uptime, false AS is_gc
       FROM reports_clean rc
      WHERE rc.uuid IN (SELECT t.uuid FROM live_taken t)
        AND rc.date_processed >= (SELECT min(t.date_processed) FROM live_taken t) - interval '7 days'
        AND rc.date_processed < (SELECT max(t.date_processed) FROM live_taken t) + interval '7 days';
+    PERFORM live_delta_gc(-1);
 
     FOR v_week IN
         SELECT week_begins_utc(t.date_processed) AS week, min(t.date_processed) AS first_at,
@@ -68,12 +77,12 @@ BEGIN
     -- and what they count for now
     INSERT INTO live_delta
     SELECT 1, rc.uuid, rc.date_processed, rc.signature_id, rc.product_version_id, rc.process_type,
-           rc.release_channel, rc.build_type, rc.os_name, rc.hang_id, rc.uptime,
-           live_crash_is_gc(rc.uuid, rc.date_processed)
+           rc.release_channel, rc.build_type, rc.os_name, rc.hang_id, rc.uptime, false
       FROM reports_clean rc
      WHERE rc.uuid IN (SELECT t.uuid FROM live_taken t)
        AND rc.date_processed >= (SELECT min(t.date_processed) FROM live_taken t)
        AND rc.date_processed <= (SELECT max(t.date_processed) FROM live_taken t);
+    PERFORM live_delta_gc(1);
     PERFORM live_delta_tcbs();
     PERFORM live_delta_home_page_graph();
     PERFORM live_delta_crashes_by_user();
@@ -90,5 +99,5 @@ BEGIN
     RETURN v_taken;
 END;
 $$;
-COMMENT ON FUNCTION update_reports_live(integer) IS
-'Counts newly processed crashes in the live reports: takes up to p_limit crashes from reports_live_queue and normalises exactly those into reports_clean (update_reports_clean''s rules, via reports_clean_load); returns how many, NULL while update_reports_clean runs. reports-live job / CLI; rerun-safe.';
+COMMENT ON FUNCTION update_reports_live(integer, interval) IS
+'Counts newly processed crashes in the live reports: takes up to p_limit crashes from reports_live_queue, normalises exactly those into reports_clean (update_reports_clean''s rules, via reports_clean_load) and adds the difference they make to tcbs, home_page_graph and crashes_by_user; returns how many (0 within p_min_gap of the last call that counted), NULL while update_reports_clean runs. Processor workers, crashstats reports live; rerun-safe.';

@@ -23,8 +23,8 @@ depends_on = None
 
 FILES = [
     "functions/update_product_versions.sql",
-    "functions/live_crash_is_gc.sql",
     "functions/live_delta_crashes_by_user.sql",
+    "functions/live_delta_gc.sql",
     "functions/live_delta_home_page_graph.sql",
     "functions/live_delta_tcbs.sql",
     "functions/reports_clean_load.sql",
