@@ -135,6 +135,12 @@ SELECT product_name::text AS product_name, version, platform, build_id, build_ty
 -- Release channels in menu order (the add-release form).
 SELECT release_channel::text AS release_channel FROM release_channels ORDER BY sort;
 
+-- name: admin_throttles
+-- Every product's throttle per channel (product_build_types, what the reports divide by), for /admin/releases/.
+SELECT product_name::text AS product_name, build_type::text AS build_type, throttle
+  FROM product_build_types
+ ORDER BY product_name, array_position(enum_range(NULL::build_type), build_type);
+
 -- name: admin_product_versions
 -- Versions of one product that are not past their sunset date, with the featured flag (/admin/featured-versions/).
 SELECT version_string::text AS version_string, is_featured, build_type::text AS build_type, start_date, end_date

@@ -1,8 +1,9 @@
 """The superuser pages under ``/admin/``: users, groups, the audit log, and release management
-(products, releases, featured versions).
+(products, releases and their channels' throttles, featured versions).
 
 Each change is one transaction: the SQL function that does it (``auth_user_update``,
-``auth_group_save``, ``add_new_product``, ``add_new_release``, ``edit_featured_versions``, ...),
+``auth_group_save``, ``add_new_product``, ``add_new_release``, ``set_product_throttle``,
+``edit_featured_versions``, ...),
 its ``audit_log_add`` row and ``bump_cache_generation()``, so the product pages show it at once.
 A refusal by the SQL function (its message and hint) is shown on the form, nothing changed.
 """
@@ -325,7 +326,8 @@ RELEASE_FIELDS = (
 
 
 def add_release(site: Site, viewer: Viewer, values: dict[str, str]) -> None:
-    """add_new_release(..., update_products => true) and the channel's throttle, one transaction."""
+    """add_new_release(..., update_products => true) and, when given, the channel's throttle
+    (set_product_throttle: product_build_types, which the reports read), one transaction."""
     for name in ("product", "version", "update_channel", "build_id", "platform"):
         if not values.get(name):
             raise FormError(f"{name} is required")
@@ -354,7 +356,7 @@ def add_release(site: Site, viewer: Viewer, values: dict[str, str]) -> None:
     if throttle:
         statements.append(
             (
-                "SELECT set_release_throttle(%(p)s, %(ch)s, %(t)s)",
+                "SELECT set_product_throttle(%(p)s, %(ch)s, %(t)s)",
                 {
                     "p": values["product"],
                     "ch": values.get("release_channel") or values["update_channel"],
@@ -372,6 +374,27 @@ def add_release(site: Site, viewer: Viewer, values: dict[str, str]) -> None:
     )
 
 
+def set_throttle(site: Site, viewer: Viewer, product: str, build_type: str, raw: str) -> None:
+    """set_product_throttle(product, build type, throttle): the throttle the reports divide by,
+    with the stored rates of that channel's versions re-scaled."""
+    if not product or not build_type:
+        raise FormError("product and channel are required")
+    throttle = decimal_field("throttle", raw)
+    change(
+        site,
+        viewer,
+        [
+            (
+                "SELECT set_product_throttle(%(p)s, %(b)s, %(t)s)",
+                {"p": product, "b": build_type, "t": throttle},
+            )
+        ],
+        "throttle.set",
+        f"{product} {build_type}",
+        {"throttle": throttle},
+    )
+
+
 def releases_page(site: Site) -> Callable[..., Any]:
     @page(site, superuser=True)
     def handler(viewer: Viewer) -> bytes:
@@ -379,7 +402,14 @@ def releases_page(site: Site) -> Callable[..., Any]:
         status = 200
         values = dict.fromkeys(RELEASE_FIELDS, "")
         values["repository"] = "release"
-        if bottle.request.method == "POST":
+        if bottle.request.method == "POST" and form("action") == "throttle":
+            product, build_type, throttle = form("product"), form("build_type"), form("throttle")
+            try:
+                set_throttle(site, viewer, product, build_type, throttle)
+                message = f"Throttle of {product} {build_type} set to {throttle}."
+            except FormError as exc:
+                error, status = exc.message, exc.status
+        elif bottle.request.method == "POST":
             values = {k: form(k) for k in RELEASE_FIELDS}
             try:
                 add_release(site, viewer, values)
@@ -397,6 +427,8 @@ def releases_page(site: Site) -> Callable[..., Any]:
             products=site.write_rows(QUERIES["admin_products"]),
             channels=site.write_rows(QUERIES["admin_release_channels"]),
             releases=site.write_rows(QUERIES["admin_recent_releases"], limit=50),
+            throttles=site.write_rows(QUERIES["admin_throttles"]),
+            build_types=["release", "beta", "aurora", "nightly", "esr"],
         )
 
     return handler

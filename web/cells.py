@@ -30,6 +30,10 @@ TOPCRASHER_COUNTS = (
 )
 
 
+#: decimals of a rate (crashes per 100 ADI are stored to 3)
+RATE_PLACES = 3
+
+
 def cell(row: Mapping[str, Any], key: str, kind: str) -> str:
     """One cell's content (escaped HTML) for ``row[key]`` shown as ``kind``."""
     value = row.get(key)
@@ -46,6 +50,10 @@ def cell(row: Mapping[str, Any], key: str, kind: str) -> str:
         return f'<a href="{escape(links.crash_url(value))}">{escape(value)}</a>'
     if kind == "percent":
         return str(escape(links.percent(value)))
+    if kind == "count":  # a whole number of things (crashes, installs): never decimals
+        return f"{round(value):,}"
+    if kind == "rate":  # a ratio (crashes per 100 ADI): always the same decimals
+        return f"{float(value):,.{RATE_PLACES}f}"
     if kind == "number":  # an int's digits and commas need no escaping
         return f"{value:,}" if type(value) is int else str(escape(links.number(value)))
     if kind == "when":

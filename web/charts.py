@@ -88,8 +88,23 @@ def line_chart(
         key = str(row[series]) if series else y
         groups.setdefault(key, {})[row[x]] = _num(row.get(y))
     for name, values in groups.items():
-        chart.add(name, [values.get(v) for v in xs], allow_interruptions=True)
+        points = [values.get(v) for v in xs]
+        # a line needs two neighbouring points: a point alone (one day of data, or between gaps)
+        # is drawn as a dot, or the graph shows axes only
+        chart.add(name, points, allow_interruptions=True, show_dots=_has_lone_point(points), dots_size=4)
     return Markup(chart.render(is_unicode=True))
+
+
+def _has_lone_point(points: list[float | None]) -> bool:
+    """Whether a value in ``points`` has no value next to it (no line segment would show it)."""
+    for i, value in enumerate(points):
+        if value is None:
+            continue
+        before = points[i - 1] if i > 0 else None
+        after = points[i + 1] if i + 1 < len(points) else None
+        if before is None and after is None:
+            return True
+    return False
 
 
 def bar_chart(rows: Iterable[Mapping[str, Any]], *, x: str, y: str, title: str = "") -> Markup:

@@ -1,5 +1,6 @@
 """The crash page ``/report/index/<crash id>`` (``bp-`` prefix accepted): everything about one
-crash from crash_report(), redacted for the viewer by the framework. A crash not processed yet
+crash from crash_page() (what the page shows: the stack cut in PostgreSQL, see
+web/crashview.py), redacted for the viewer by the framework. A crash not processed yet
 gets the "pending" page, which asks for priority processing (request_priority_processing) and
 reloads itself; an unknown crash 404, an expired one 410. Raw dumps: /rawdumps/<id>.dmp
 (view_rawdump)."""
@@ -34,10 +35,13 @@ def crash(ctx: Ctx, crash_id: str) -> Page:
     crash_id = parse_crash_id(crash_id)
     ctx.filters["crash_id"] = crash_id
     row = ctx.one(
-        "SELECT state, crash_date, report, processed_crash, raw_crash, queued_at, queue_priority"
-        " FROM crash_report(%(id)s::uuid, %(weeks)s)",
+        "SELECT state, crash_date, report, processed_crash, raw_crash, json_dump, crashing,"
+        " thread_count, thread_indexes, frame_counts, module_count, queued_at, queue_priority"
+        " FROM crash_page(%(id)s::uuid, %(weeks)s, %(crashing_frames)s, %(other_frames)s,"
+        " %(threads)s, %(modules)s)",
         id=crash_id,
         weeks=ctx.site.config["CRASHSTATS_PARTITION_TRUNCATE_WEEKS"],
+        **crashview.SQL_LIMITS,
     )
     assert row is not None
     if row["state"] == "unknown":
@@ -64,17 +68,14 @@ def crash(ctx: Ctx, crash_id: str) -> Page:
     processed: dict[str, Any] = row["processed_crash"] or {}
     signature = processed.get("signature") or report.get("signature")
     bugs = ctx.rows(QUERIES["web_signature_bugs"], signature=signature) if signature else []
-    dump = processed.get("json_dump") if isinstance(processed.get("json_dump"), dict) else {}
-    crashing = processed.get("crashedThread")
-    if crashing is None and isinstance(dump.get("crash_info"), dict):
-        crashing = dump["crash_info"].get("crashing_thread")
-    if not isinstance(crashing, int) or isinstance(crashing, bool) or crashing < 0:
-        crashing = None
-    # bounded whatever the stored crash holds: the whole documents are the API's to answer
+    # json_dump cut by crash_page(); bounded whatever the stored crash holds: the whole
+    # documents are the API's to answer
+    cut = crashview.Cut.of_row(row)
+    crashing = cut.crashing
     budget = crashview.Budget()
-    shown = crashview.prune({k: v for k, v in processed.items() if k != "json_dump"}, budget)
-    if "json_dump" in processed:
-        shown["json_dump"] = crashview.bounded_dump(processed["json_dump"], crashing, budget)
+    shown = crashview.prune(processed, budget)
+    if row["json_dump"] is not None:
+        shown["json_dump"] = crashview.bounded_dump(cut, budget)
     data = {
         "crash_id": crash_id,
         "state": "processed",
@@ -91,7 +92,7 @@ def crash(ctx: Ctx, crash_id: str) -> Page:
         },
     }
     if ctx.fmt == "html":
-        data["stack"] = crashview.stack(processed.get("json_dump"), crashing)
+        data["stack"] = crashview.stack(cut)
     return Page("crash.html", f"Crash {crash_id}", data, kind="live")
 
 

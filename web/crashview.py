@@ -5,9 +5,12 @@ token-supplied ``json_dump`` (any JSON: tens of thousands of frames, an object w
 belongs, numbers where text belongs) must still give a page of a few hundred KB rendered in a
 few milliseconds. So, before the page's data is redacted and rendered:
 
-* :func:`stack` turns ``json_dump`` into display rows: the crashing thread's first
-  :data:`CRASHING_FRAMES` frames, the first :data:`OTHER_FRAMES` frames of each of the first
-  :data:`THREADS` threads, the first :data:`MODULES` modules, every field as text, and how
+* ``crash_page()`` (sql/functions/crash_page.sql, with json_dump_page()) reads only what the
+  page shows of ``json_dump``, cut in PostgreSQL with the limits below (:data:`SQL_LIMITS`):
+  the crashing thread's first :data:`CRASHING_FRAMES` frames, the first :data:`OTHER_FRAMES`
+  frames of each of the first :data:`THREADS` threads, the first :data:`MODULES` modules, and
+  how many threads, frames and modules the whole holds (a :class:`Cut`);
+* :func:`stack` turns that :class:`Cut` into display rows, every field as text, and says how
   many of each were left out;
 * :func:`prune` cuts any other value: mappings to :data:`ITEMS` keys, lists to :data:`ITEMS`
   items, text to :data:`TEXT` characters, nesting to :data:`DEPTH` levels; what was cut is
@@ -20,6 +23,7 @@ The whole documents stay available through the API (``/api/ProcessedCrash/``,
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 CRASHING_FRAMES = 200
@@ -39,6 +43,52 @@ FIELD = 300
 
 FRAME_FIELDS = ("frame", "module", "function", "file", "line", "module_offset", "offset")
 MODULE_FIELDS = ("filename", "version", "debug_file", "debug_id", "base_addr", "end_addr")
+
+#: crash_page()'s parameters: what it keeps of ``json_dump``
+SQL_LIMITS = {
+    "crashing_frames": CRASHING_FRAMES,
+    "other_frames": OTHER_FRAMES,
+    "threads": THREADS,
+    "modules": MODULES,
+}
+
+
+@dataclass(frozen=True)
+class Cut:
+    """``json_dump`` as crash_page() cut it: ``dump`` holds only the shown threads (their
+    indexes in the whole are ``thread_indexes``), their first frames and the first modules;
+    the counts are those of the whole."""
+
+    dump: Any = None
+    crashing: int | None = None
+    thread_count: int = 0
+    thread_indexes: list[int] = field(default_factory=list)
+    frame_counts: list[int] = field(default_factory=list)
+    module_count: int = 0
+
+    @classmethod
+    def of_row(cls, row: Mapping[str, Any]) -> Cut:
+        return cls(
+            row["json_dump"],
+            row["crashing"],
+            row["thread_count"] or 0,
+            list(row["thread_indexes"] or []),
+            list(row["frame_counts"] or []),
+            row["module_count"] or 0,
+        )
+
+    def threads(self) -> list[tuple[int, Any, int]]:
+        """(index in the whole, thread, frames in the whole) of each thread kept."""
+        dump = self.dump if isinstance(self.dump, Mapping) else {}
+        threads = dump.get("threads")
+        if not isinstance(threads, list):
+            return []
+        return list(zip(self.thread_indexes, threads, self.frame_counts, strict=False))
+
+    def modules(self) -> list[Any]:
+        dump = self.dump if isinstance(self.dump, Mapping) else {}
+        modules = dump.get("modules")
+        return modules if isinstance(modules, list) else []
 
 
 class Budget:
@@ -65,37 +115,16 @@ def _row(item: Any, fields: tuple[str, ...], budget: Budget) -> dict[str, str]:
     return row
 
 
-def _shown_threads(threads: list[Any], crashing: int | None) -> list[int]:
-    """Indexes of the threads a page shows: the first :data:`THREADS` and the crashing one."""
-    shown = list(range(min(len(threads), THREADS)))
-    if crashing is not None and THREADS <= crashing < len(threads):
-        shown.append(crashing)
-    return shown
-
-
-def _threads_of(dump: Mapping[str, Any]) -> list[Any]:
-    threads = dump.get("threads")
-    return threads if isinstance(threads, list) else []
-
-
-def _modules_of(dump: Mapping[str, Any]) -> list[Any]:
-    modules = dump.get("modules")
-    return modules if isinstance(modules, list) else []
-
-
-def stack(json_dump: Any, crashing: int | None) -> dict[str, Any]:
-    """The crash page's threads and modules of ``json_dump`` (any JSON), bounded: every field
-    as text, the crashing thread first in line for the budget."""
-    dump = json_dump if isinstance(json_dump, Mapping) else {}
-    threads = _threads_of(dump)
+def stack(cut: Cut) -> dict[str, Any]:
+    """The crash page's threads and modules of ``json_dump`` (any JSON, cut by crash_page()),
+    bounded: every field as text, the crashing thread first in line for the budget."""
+    crashing = cut.crashing
     budget = Budget(STACK_BUDGET)
-    order = _shown_threads(threads, crashing)
-    if crashing in order:
-        order.remove(crashing)
-        order.insert(0, crashing)
+    order = cut.threads()
+    order.sort(key=lambda item: item[0] != crashing)  # the crashing thread first, else as kept
     rows: dict[int, dict[str, Any]] = {}
-    for index in order:
-        thread = threads[index] if isinstance(threads[index], Mapping) else {}
+    for index, thread, frame_count in order:
+        thread = thread if isinstance(thread, Mapping) else {}
         frames = thread.get("frames") if isinstance(thread.get("frames"), list) else []
         limit = CRASHING_FRAMES if index == crashing else OTHER_FRAMES
         kept = []
@@ -106,12 +135,12 @@ def stack(json_dump: Any, crashing: int | None) -> dict[str, Any]:
         rows[index] = {
             "index": index,
             "name": _text(thread.get("thread_name"), 200),
-            "frame_count": len(frames),
+            "frame_count": frame_count,
             "frames": kept,
-            "frames_left_out": len(frames) - len(kept),
+            "frames_left_out": frame_count - len(kept),
             "crashing": index == crashing,
         }
-    modules = _modules_of(dump)
+    modules = cut.modules()
     module_rows = []
     for module in modules[:MODULES]:
         if budget.left <= 0:
@@ -129,18 +158,19 @@ def stack(json_dump: Any, crashing: int | None) -> dict[str, Any]:
     shown = [rows[i] for i in sorted(rows)]
     return {
         "threads": shown,
-        "thread_count": len(threads),
-        "threads_left_out": len(threads) - len(shown),
+        "thread_count": cut.thread_count,
+        "threads_left_out": cut.thread_count - len(shown),
         "crashing": rows.get(crashing) if crashing is not None else None,
         "modules": module_rows,
-        "module_count": len(modules),
-        "modules_left_out": len(modules) - len(module_rows),
+        "module_count": cut.module_count,
+        "modules_left_out": cut.module_count - len(module_rows),
     }
 
 
-def prune(value: Any, budget: Budget, *, items: int = ITEMS, depth: int = 0) -> Any:
+def prune(value: Any, budget: Budget, *, items: int = ITEMS, depth: int = 0, total: int | None = None) -> Any:
     """``value`` cut to the page's bounds (see the module's documentation); the characters it
-    keeps are spent from ``budget``, and once that is spent containers keep no more items."""
+    keeps are spent from ``budget``, and once that is spent containers keep no more items. A
+    list cut already (by crash_page()) from ``total`` items says so when not cut further."""
     if isinstance(value, str):
         limit = max(min(TEXT, budget.left), 0)
         budget.spend(min(len(value), limit) + 1)
@@ -159,20 +189,23 @@ def prune(value: Any, budget: Budget, *, items: int = ITEMS, depth: int = 0) -> 
     if isinstance(value, list):
         if depth >= DEPTH:
             return "…(nested too deeply to show)"
+        whole = max(total or 0, len(value))
         kept = []
         for count, item in enumerate(value):
             if count >= items or budget.left <= 0:
-                kept.append(f"…{len(value) - count} more items not shown")
                 break
             kept.append(prune(item, budget, items=NESTED_ITEMS, depth=depth + 1))
+        if len(kept) < whole:
+            kept.append(f"…{whole - len(kept)} more items not shown")
         return kept
     budget.spend(8)
     return value
 
 
-def bounded_dump(json_dump: Any, crashing: int | None, budget: Budget) -> Any:
-    """``json_dump`` for the page's JSON twin: the threads, frames and modules :func:`stack`
-    shows (as stored, pruned), everything else pruned from ``budget``."""
+def bounded_dump(cut: Cut, budget: Budget) -> Any:
+    """``json_dump`` for the page's JSON twin: the threads, frames and modules crash_page()
+    kept (as stored, pruned), everything else pruned from ``budget``."""
+    json_dump = cut.dump
     if not isinstance(json_dump, Mapping):
         return prune(json_dump, budget)
     out = prune({k: v for k, v in json_dump.items() if k not in ("threads", "modules")}, budget, depth=1)
@@ -180,12 +213,11 @@ def bounded_dump(json_dump: Any, crashing: int | None, budget: Budget) -> Any:
     threads = json_dump.get("threads")
     if isinstance(threads, list):
         kept = []
-        for index in _shown_threads(threads, crashing):
-            thread = threads[index]
+        for index, thread, _frames in cut.threads():
             if not isinstance(thread, Mapping):
                 kept.append(prune(thread, stack_budget, items=NESTED_ITEMS, depth=2))
                 continue
-            limit = CRASHING_FRAMES if index == crashing else OTHER_FRAMES
+            limit = CRASHING_FRAMES if index == cut.crashing else OTHER_FRAMES
             pruned = prune(
                 {k: v for k, v in thread.items() if k != "frames"}, stack_budget, items=NESTED_ITEMS, depth=2
             )
@@ -196,6 +228,8 @@ def bounded_dump(json_dump: Any, crashing: int | None, budget: Budget) -> Any:
     elif "threads" in json_dump:
         out["threads"] = prune(threads, stack_budget, depth=1)
     modules = json_dump.get("modules")
-    if "modules" in json_dump:
+    if isinstance(modules, list):
+        out["modules"] = prune(modules, stack_budget, items=MODULES, depth=1, total=cut.module_count)
+    elif "modules" in json_dump:
         out["modules"] = prune(modules, stack_budget, items=MODULES, depth=1)
     return out

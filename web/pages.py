@@ -21,6 +21,13 @@ OS_NAMES = ("any", "Windows", "Mac OS X", "Linux")
 DATE_RANGE_TYPES = ("report", "build")
 SIGNATURE_TABS = ("summary", "graph", "reports", "comments", "urls", "bugs", "exploitability")
 MAX_RANGE_DAYS = 365
+#: the count columns of the crashes-per-ADI views as whole numbers (some views sum them to
+#: numeric); crashes / throttle is an estimate of crashes, rounded as Socorro's
+#: product_crash_ratio did
+COUNTS = (
+    "report_count::bigint AS report_count, round(adjusted_report_count)::bigint AS adjusted_report_count,"
+    " adu::bigint AS adu,"
+)
 
 
 def today() -> dt.date:
@@ -127,8 +134,9 @@ def home(ctx: Ctx, product: str, versions: str | None = None) -> Page:
     rows: list[dict[str, Any]] = []
     if chosen and range_type == "report":
         rows = ctx.rows(
-            "SELECT version_string::text AS version_string, report_date AS day, report_count,"
-            " adjusted_report_count, adu, crash_hadu, throttle, adu_provisional, adu_date"
+            "SELECT version_string::text AS version_string, report_date AS day, "
+            + COUNTS
+            + " crash_hadu, throttle, adu_provisional, adu_date"
             " FROM home_page_graph_view"
             " WHERE product_name = %(product)s AND version_string = ANY(%(versions)s)"
             " AND report_date BETWEEN %(start)s AND %(end)s"
@@ -140,8 +148,9 @@ def home(ctx: Ctx, product: str, versions: str | None = None) -> Page:
         )
     elif chosen:
         rows = ctx.rows(
-            "SELECT version_string::text AS version_string, build_date AS day, report_count,"
-            " adjusted_report_count, adu, crash_hadu, throttle"
+            "SELECT version_string::text AS version_string, build_date AS day, "
+            + COUNTS
+            + " crash_hadu, throttle"
             " FROM home_page_graph_build_view"
             " WHERE product_name = %(product)s AND version_string = ANY(%(versions)s)"
             " AND build_date BETWEEN %(start)s AND %(end)s"
@@ -239,8 +248,13 @@ def topcrasher(ctx: Ctx, product: str, version: str, rest: str = "") -> Page:
             raise BadRequest(f"unknown filter in the path: {name}")
         options[name] = value
     check_product(ctx, product)
-    check_versions(product, [version], product_versions(ctx, product))
+    known = product_versions(ctx, product)
+    check_versions(product, [version], known)
     ctx.filters["version"] = version
+    # top crashers by build date are counted for nightly, aurora and rapid-beta builds only
+    # (tcbs_build, as Socorro): a release or ESR version is not offered the view, and a link to
+    # it says why it is empty instead of "0 crashes"
+    by_build = any(v["version_string"] == version and v["has_builds"] for v in known)
     days = ctx.choice("days", TOPCRASHER_DAYS, 7)
     range_type = ctx.choice(
         "date_range_type", DATE_RANGE_TYPES, "report", value=options.get("date_range_type")
@@ -287,6 +301,8 @@ def topcrasher(ctx: Ctx, product: str, version: str, rest: str = "") -> Page:
             "days": days,
             "day_choices": list(TOPCRASHER_DAYS),
             "date_range_type": range_type,
+            "range_types": list(DATE_RANGE_TYPES) if by_build else ["report"],
+            "no_build_dates": range_type == "build" and not by_build,
             "crash_type": crash_type,
             "crash_types": list(CRASH_TYPES),
             "os_name": os_name,
@@ -341,8 +357,8 @@ def daily(ctx: Ctx) -> Page:
             raise BadRequest("os and report_type apply to report dates only (date_range_type=report)")
         by = "build date"
         rows = ctx.rows(
-            "SELECT version_string::text AS label, version_string::text AS version_string, build_date AS day,"
-            " report_count, adjusted_report_count, adu, crash_hadu, throttle"
+            "SELECT version_string::text AS label, version_string::text AS version_string,"
+            " build_date AS day, " + COUNTS + " crash_hadu, throttle"
             " FROM crashes_per_adi_by_build_date"
             " WHERE product_name = %(product)s AND version_string = ANY(%(versions)s)"
             " AND build_date BETWEEN %(start)s AND %(end)s ORDER BY version_string, build_date",
@@ -352,8 +368,7 @@ def daily(ctx: Ctx) -> Page:
         by = "OS"
         rows = ctx.rows(
             "SELECT version_string || ' ' || os_name AS label, version_string::text AS version_string,"
-            " os_name::text AS os_name, report_date AS day, report_count, adjusted_report_count, adu,"
-            " crash_hadu, throttle"
+            " os_name::text AS os_name, report_date AS day, " + COUNTS + " crash_hadu, throttle"
             " FROM crashes_per_adi_by_os"
             " WHERE product_name = %(product)s AND version_string = ANY(%(versions)s)"
             " AND os_name = ANY(%(oses)s) AND report_date BETWEEN %(start)s AND %(end)s"
@@ -366,7 +381,7 @@ def daily(ctx: Ctx) -> Page:
         rows = ctx.rows(
             "SELECT version_string || ' ' || crash_type_short AS label,"
             " version_string::text AS version_string, crash_type_short::text AS report_type,"
-            " report_date AS day, report_count, adjusted_report_count, adu, crash_hadu, throttle"
+            " report_date AS day, " + COUNTS + " crash_hadu, throttle"
             " FROM crashes_per_adi_by_crash_type"
             " WHERE product_name = %(product)s AND version_string = ANY(%(versions)s)"
             " AND crash_type_short = ANY(%(report_types)s) AND report_date BETWEEN %(start)s AND %(end)s"
@@ -378,7 +393,7 @@ def daily(ctx: Ctx) -> Page:
         by = "version"
         rows = ctx.rows(
             "SELECT version_string::text AS label, version_string::text AS version_string,"
-            " report_date AS day, report_count, adjusted_report_count, adu, crash_hadu, throttle,"
+            " report_date AS day, " + COUNTS + " crash_hadu, throttle,"
             " adu_provisional, adu_date"
             " FROM crashes_per_adi_by_version"
             " WHERE product_name = %(product)s AND version_string = ANY(%(versions)s)"

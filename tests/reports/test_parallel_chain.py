@@ -36,6 +36,9 @@ NOT_DEPENDENCIES = {
     # matview_begin reads reports_clean only for a step naming it as an input; these name raw_adi
     ("update_adu", "reports_clean"),
     ("update_build_adu", "reports_clean"),
+    # requeue_rejected_crashes reads reports_bad only to queue crashes for the live reports
+    # (reports_live_queue), which no step of the chain reads
+    ("update_product_versions", "reports_bad"),
 }
 
 

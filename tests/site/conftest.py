@@ -174,8 +174,11 @@ def load_extra_rows(url: str, day: dt.date) -> tuple[str, str, int]:
             raw_crash=raw,
         )
         load.load_crashes(conn, [crash])
+        # the stackwalker's output apart from the document, as the processor stores it
+        dump = processed.pop("json_dump", None)
         conn.execute(
-            "UPDATE processed_crashes SET processed_crash = %s WHERE uuid = %s", (Jsonb(processed), nasty_id)
+            "UPDATE processed_crashes SET processed_crash = %s, json_dump = %s WHERE uuid = %s",
+            (Jsonb(processed), None if dump is None else json.dumps(dump), nasty_id),
         )
         conn.execute(
             "SELECT save_raw_crash(%s, %s, %s, false)",

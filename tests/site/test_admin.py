@@ -106,12 +106,32 @@ def test_products_releases_featured_versions_show_at_once(site: SiteServer, cloc
     assert nodigits.status == 400 and "build_id=yesterday" in nodigits.text
     unknown = web.post_form("/admin/releases/", {**release, "product": "NoSuchApp"})
     assert unknown.status == 400 and "unknown product" in unknown.text
+    # one throttle: the one the reports divide by (product_build_types), the older table kept equal
     with psycopg.connect(site.data.url) as conn:
-        throttle = conn.execute(
-            "SELECT throttle FROM product_release_channels WHERE product_name = 'AdminApp'"
-            " AND release_channel = 'release'"
+        throttles = conn.execute(
+            "SELECT pbt.throttle, prc.throttle FROM product_build_types pbt"
+            " JOIN product_release_channels prc ON prc.product_name = pbt.product_name"
+            " AND lower(prc.release_channel) = pbt.build_type::text"
+            " WHERE pbt.product_name = 'AdminApp' AND pbt.build_type = 'release'"
+        ).fetchone()
+    assert [float(t) for t in throttles] == [0.5, 0.5]
+    # the throttle form sets a channel's throttle without a release; a bad one is refused
+    form = web.post_form(
+        "/admin/releases/",
+        {"action": "throttle", "product": "AdminApp", "build_type": "beta", "throttle": "0.25"},
+    )
+    assert form.status == 200 and "Throttle of AdminApp beta set to 0.25" in form.text, form.text[-2000:]
+    assert '<td>AdminApp</td><td>beta</td><td class="number">0.25</td>' in form.text
+    refused = web.post_form(
+        "/admin/releases/",
+        {"action": "throttle", "product": "AdminApp", "build_type": "beta", "throttle": "2"},
+    )
+    assert refused.status == 400 and "throttle=2 is out of range" in refused.text
+    with psycopg.connect(site.data.url) as conn:
+        beta = conn.execute(
+            "SELECT throttle FROM product_build_types WHERE product_name = 'AdminApp' AND build_type = 'beta'"
         ).fetchone()[0]
-    assert float(throttle) == 0.5
+    assert float(beta) == 0.25
     page = site.get(home).text
     assert "2.0" in page
     featured = web.post_form("/admin/featured-versions/", {"product": "AdminApp", "versions": "2.0"})
@@ -120,6 +140,6 @@ def test_products_releases_featured_versions_show_at_once(site: SiteServer, cloc
     assert nothing.status == 400 and "at least one version" in nothing.text
     versions = site.get("/api/ProductVersions/?product=AdminApp&is_featured=true").json()
     assert [v["version"] for v in versions["hits"]] == ["2.0"]
-    for action in ("product.add", "release.add", "featured.edit"):
+    for action in ("product.add", "release.add", "throttle.set", "featured.edit"):
         entries = audit(site, action)
         assert entries and entries[-1]["actor_email"] == admin_email

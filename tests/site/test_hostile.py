@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -81,14 +82,19 @@ def add_crash(
     }
     values.update(fields)
     load.load_crashes(conn, [model.Crash(**values)])
+    # as write_processed_crash does: Super Search counts the day from reports again
+    conn.execute("SELECT search_facets_touch(%s)", (when,))
     document = {
         "uuid": crash_id,
         "signature": HOSTILE_SIGNATURE,
         "date_processed": when.isoformat(),
         **processed,
     }
+    # json_dump kept apart, as write_processed_crash stores it (none: no stack at all)
+    dump = document.pop("json_dump", None)
     conn.execute(
-        "UPDATE processed_crashes SET processed_crash = %s WHERE uuid = %s", (Jsonb(document), crash_id)
+        "UPDATE processed_crashes SET processed_crash = %s, json_dump = %s WHERE uuid = %s",
+        (Jsonb(document), None if dump is None else json.dumps(dump), crash_id),
     )
 
 

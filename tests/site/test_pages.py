@@ -6,9 +6,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import threading
 from urllib.parse import quote
 
+import psycopg
 import pytest
 
 from pyapp.crashid import create_crash_id
@@ -75,7 +77,7 @@ def test_page_is_valid_html_and_its_links_resolve(site: SiteServer, name: str) -
 
 def test_the_empty_states_name_the_missing_setup_step(site: SiteServer) -> None:
     tree, _ = check_page(site.get("/home/products/Thunderbolt").text)
-    assert "no ADI for Thunderbolt" in texts(tree)
+    assert "no ADI loaded yet for Thunderbolt" in texts(tree)
     assert "Active Daily Install" in texts(tree)
     with site.connect() as conn:
         conn.execute(
@@ -315,3 +317,60 @@ def test_unknown_pages_and_methods(site: SiteServer) -> None:
     assert site.get("/").status == 302
     assert json.loads(site.get("/api/SuperSearchFields/").body)["signature"]["query_type"] == "string"
     assert quote  # the helper is used by page_urls
+
+
+def test_one_day_of_data_draws_a_point(site: SiteServer) -> None:
+    """A graph with one day of data shows it (a dot: a line needs two days), on the home page
+    and on /daily by OS."""
+    first = site.data.days[0]
+    p, v = site.data.top_product, site.data.top_version
+    one_day = {
+        "home": f"/home/products/{p}?days=3&end_date={first}",
+        "daily_os": f"/daily?p={p}&v={quote(v)}&os=Windows&date_start={first}&date_end={first}",
+    }
+    for name, path in one_day.items():
+        page = site.get(path)
+        assert page.status == 200, (name, page.text[-2000:])
+        rows = site.get(path.replace("?", ".json?", 1)).json()
+        assert len({row["day"] for row in rows["rows"]}) == 1, (name, rows["rows"])
+        svg = page.text[page.text.index("<svg") : page.text.index("</svg>")]
+        assert 'class="dot' in svg, name
+
+
+def test_counts_are_whole_numbers_and_rates_have_fixed_decimals(site: SiteServer) -> None:
+    p, v = site.data.top_product, site.data.top_version
+    os_json = site.get(f"/daily.json?p={p}&v={quote(v)}&os=Windows&os=Linux").json()["rows"]
+    assert os_json
+    for row in os_json:
+        for count in ("report_count", "adjusted_report_count", "adu"):
+            assert type(row[count]) is int, (count, row)
+    home = site.get("/home/products/WaterWolf")  # a 10 % throttle on its releases
+    assert home.status == 200
+    table = home.text[home.text.index('id="graph-data"') :]
+    counts = re.findall(r'<td class="count">([^<]*)</td>', table)
+    rates = re.findall(r'<td class="rate">([^<]*)</td>', table)
+    assert counts and rates
+    assert all(re.fullmatch(r"\d{1,3}(,\d{3})*", c) for c in counts), counts
+    assert all(re.fullmatch(r"\d{1,3}(,\d{3})*\.\d{3}", r) for r in rates), rates
+    daily = site.get(f"/daily?p={p}&v={quote(v)}&os=Windows")
+    assert not re.findall(r'<td class="count">[^<]*\.[^<]*</td>', daily.text)
+
+
+def test_top_crashers_by_build_date_only_where_builds_are_counted(site: SiteServer) -> None:
+    with psycopg.connect(site.data.url) as conn:
+        release, nightly = (
+            conn.execute(
+                "SELECT version_string::text FROM product_versions WHERE product_name = 'KillerApp'"
+                " AND build_type = %s ORDER BY version_sort DESC LIMIT 1",
+                (channel,),
+            ).fetchone()[0]
+            for channel in ("release", "nightly")
+        )
+    page = site.get(f"/topcrasher/products/KillerApp/versions/{release}")
+    assert page.status == 200
+    assert "date_range_type/build" not in page.text and "nightly, aurora and rapid-beta" in page.text
+    linked = site.get(f"/topcrasher/products/KillerApp/versions/{release}/date_range_type/build")
+    assert linked.status == 200
+    assert 'id="no-build-dates"' in linked.text and "crashes in all" not in linked.text
+    builds = site.get(f"/topcrasher/products/KillerApp/versions/{nightly}")
+    assert "date_range_type/build" in builds.text and 'id="no-build-dates"' not in builds.text
