@@ -12,8 +12,9 @@ crashes, the processing_queue row. The statement runs while the dumps' fsyncs ar
 on; the transaction commits only once they are durable. If that transaction fails
 the dumps are removed again, so there is no raw crash without dumps and no queue row without
 its raw crash; the caller answers "try again" (503). When the connection is lost during the
-commit itself, the outcome is asked of the database again (for up to OUTCOME_WINDOW seconds,
-the collector: its connect timeout): a crash that did commit is answered with its CrashID rather
+commit itself, the outcome is asked of the database again (for up to OUTCOME_WINDOW seconds
+while it refuses connections, as it does while restarting; once only when it hangs): a crash
+that did commit is answered with its CrashID rather
 than stored twice by a retry. Given the report's digest, the collector's write is idempotent on
 what the client sent (save_collected_crash): the same report sent again within the window (a
 client retrying after a timeout, whatever timed out where) gets the first crash's ID and stores
@@ -31,7 +32,7 @@ from typing import Any
 from psycopg.types.json import Jsonb
 
 from pyapp import errors, jsonfast
-from pyapp.db import Database
+from pyapp.db import Database, connect
 from pyapp.dumpstore import DumpData, DumpStore, DumpStoreError
 from pyapp.throttler import Decision, Result
 
@@ -109,6 +110,7 @@ def save_crash(
     digest: bytes | None = None,
     window: dt.timedelta | None = None,
     outcome_window: float = OUTCOME_WINDOW,
+    hung_after: float | None = None,
 ) -> str:
     """Store the dumps, then the raw crash and its queue row; all of it or nothing. Returns the
     crash ID the crash is stored under.
@@ -119,7 +121,8 @@ def save_crash(
     ``digest`` (with a ``window``): the report's digest; when a report with the same digest
     was stored within the window, nothing is stored (the dumps just written are removed) and
     that first crash's ID is returned (save_collected_crash). ``outcome_window``: seconds to
-    ask again whether a commit whose answer was lost went through. Raises StorageUnavailable.
+    ask again whether a commit whose answer was lost went through; ``hung_after``: give up at
+    once when one such attempt takes that long (see _committed). Raises StorageUnavailable.
     """
     params = {
         "crash_id": crash_id,
@@ -161,7 +164,7 @@ def save_crash(
             exc,
         )
         if outcome_unknown:
-            stored = _committed(db, crash_id, outcome_window)
+            stored = _committed(db, crash_id, outcome_window, hung_after)
             if stored:
                 log.warning("crash %s: the commit did go through (checked after the error)", crash_id)
                 return crash_id
@@ -185,18 +188,27 @@ def save_crash(
     return stored_as
 
 
-def _committed(db: Database, crash_id: str, window: float = OUTCOME_WINDOW) -> bool | None:
+def _committed(
+    db: Database, crash_id: str, window: float = OUTCOME_WINDOW, hung_after: float | None = None
+) -> bool | None:
     """After a connection lost during the commit: is the raw crash stored? Asked again on new
-    connections for ``window`` seconds (the database may be restarting); None when it never
-    answered. Answering the client from this, not from the error, means a crash that did commit
-    gets its CrashID, and is not stored a second time when the client retries after a 503."""
+    connections for ``window`` seconds (the database may be restarting: it refuses connections
+    for a moment); None when it never answered. An attempt that itself took ``hung_after``
+    seconds or more means the database hangs rather than restarts: no more attempts (the client
+    gets its 503 in seconds). Answering the client from this, not from the error, means a crash
+    that did commit gets its CrashID, and is not stored a second time when the client retries."""
     deadline = time.monotonic() + window
     while True:
+        began = time.monotonic()
         try:
-            with db.connection() as conn:
+            # a connection of its own, not the pool's (whose waits for a reconnecting pool would
+            # look like a hang): refused at once while the database restarts
+            timeout = max(1, int(db.connect_timeout or 5))
+            with connect(db.url, component=db.component, timeout=timeout, read_timeout=timeout) as conn:
                 row = conn.execute(RAW_CRASH_STORED, {"crash_id": crash_id}).fetchone()
             return bool(row and row["stored"])
         except errors.CrashstatsError:
-            if time.monotonic() >= deadline:
+            now = time.monotonic()
+            if now >= deadline or (hung_after is not None and now - began >= hung_after):
                 return None
             time.sleep(0.5)

@@ -280,7 +280,9 @@ class Collector:
                 new_id=supplied is None,
                 digest=digest,
                 window=self.dedup_window,
-                outcome_window=float(self.config["CRASHSTATS_DB_CONNECT_TIMEOUT"]),
+                # a restarting database refuses connections for seconds: wait for it, so a crash
+                # refused with its dumps written leaves no dumps behind; a hung one: answer at once
+                hung_after=0.8 * float(self.config["CRASHSTATS_DB_CONNECT_TIMEOUT"]),
             )
         except (StorageUnavailable, errors.DatabaseError) as exc:
             log.error("crash %s not stored: %s", crash_id, exc)

@@ -273,6 +273,8 @@ def test_pages_with_hung_postgres_and_memcached(fresh_db: str, tmp_path: Path) -
             SECRET_KEY="hang-test-secret-key-not-for-production",
             CRASHSTATS_DB_POOL_MIN="1",
             CRASHSTATS_DB_POOL_MAX="2",
+            # a page waits for the database its statement timeout + 5 s: keep that well inside BOUND
+            CRASHSTATS_WEB_STATEMENT_TIMEOUT="3000",
         )
         port = free_port()
         site = start_service(
