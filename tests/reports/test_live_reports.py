@@ -121,7 +121,9 @@ def test_crashes_counted_as_they_arrive_equal_the_batch(fresh_db: str, clock: Su
         batch_tcbs = tcbs_rows(conn)
     for table in TABLES:
         assert live[table] == batch[table], table
-    assert len(batch["reports_clean"]) > 400 and batch["reports_bad"] and batch["raw_crash_fields"]
+    # (whether the demo's crashes of those days include rejects depends on the days: the rejects
+    # are compared above when there are any, and test_a_release_added_later makes one)
+    assert len(batch["reports_clean"]) > 400 and batch["raw_crash_fields"]
     assert live_tcbs == batch_tcbs
     assert len(batch_tcbs) > 100 and {k[1] for k in batch_tcbs} == set(days)
     assert any(key[0].startswith("moved::") for key in batch_tcbs)  # reprocessed: counted anew
