@@ -519,8 +519,8 @@ SETTINGS: tuple[Setting, ...] = (
         "float",
         30.0,
         "seconds between a processor worker's calls of update_reports_live, which counts the crashes "
-        "processed since in the live reports (docs/live-reports.md); 0: leave it to the reports-live "
-        "job or `crashstats reports live`",
+        "processed since in the live reports (docs/live-reports.md); 0: leave it to "
+        "`crashstats reports live --every S`",
     ),
     Setting(
         "CRASHSTATS_PROCESSOR_DELIVERY_DELAY",
